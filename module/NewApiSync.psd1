@@ -1,0 +1,41 @@
+@{
+    RootModule             = 'NewApiSync.psm1'
+    # The one place the module version lives: MSBuild reads it for every assembly.
+    ModuleVersion          = '0.1.0'
+    GUID                   = '5f0c7a52-3b8e-4d2a-9a51-6c0e2d7b4f31'
+    Author                 = 'NewApiSync contributors'
+    CompanyName            = 'NewApiSync'
+    Copyright              = '(c) NewApiSync contributors. MIT License.'
+    Description            = 'Keeps the model lists of New API (QuantumNous/new-api) channels in line with their upstream providers, journals every change so it can be searched and undone, and maps standard model names to each channel''s actual models.'
+    PowerShellVersion      = '5.1'
+    CompatiblePSEditions   = @('Core', 'Desktop')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('NewApiSync.Format.ps1xml')
+    FunctionsToExport      = @()
+    CmdletsToExport        = @(
+        'Connect-NewApi'
+        'Disconnect-NewApi'
+        'Get-NewApiChannel'
+        'Start-NewApiSandbox'
+        'Stop-NewApiSandbox'
+        'Invoke-NewApiModelSync'
+        'Start-NewApiAutoSync'
+        'Get-NewApiSyncSetting'
+        'Set-NewApiSyncSetting'
+        'Get-NewApiSyncHistory'
+        'Restore-NewApiChannel'
+        'New-NewApiModelRedirect'
+        'Clear-NewApiModelRedirect'
+        'Get-NewApiStandardModel'
+    )
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('NewAPI', 'new-api', 'LLM', 'OpenAI', 'gateway', 'channels', 'models', 'sync', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/NewApiSync/NewApiSync'
+            LicenseUri   = 'https://github.com/NewApiSync/NewApiSync/blob/main/LICENSE'
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

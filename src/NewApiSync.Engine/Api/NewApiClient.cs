@@ -1,0 +1,677 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using NewApiSync.Engine.Channels;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace NewApiSync.Engine.Api
+{
+    /// <summary>
+    /// The admin API of one New API site, as described in shared/newapi-admin-api.md, across its server generations.
+    /// Every call goes through the run's <see cref="RequestThrottle"/>; a 429 pauses all callers and is retried here
+    /// (it is not a failure of the channel); every other failure surfaces as a classified <see cref="NewApiException"/>.
+    /// </summary>
+    public sealed class NewApiClient : IDisposable
+    {
+        public const int MaxPageSize = 100;
+
+        private static readonly string UserAgent = CreateUserAgent();
+
+        private readonly NewApiConnection _connection;
+        private readonly NewApiClientOptions _options;
+        private readonly HttpClient _http;
+        private readonly RequestThrottle _throttle;
+        private readonly bool _ownsThrottle;
+        private readonly ResiliencePipeline _rateLimitRetry;
+        private readonly ResiliencePipeline _requestTimeout;
+
+        public NewApiClient(NewApiConnection connection, NewApiClientOptions? options = null)
+        {
+            _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+            _options = options ?? new NewApiClientOptions();
+            _ownsThrottle = _options.Throttle is null;
+            _throttle = _options.Throttle ?? RequestThrottle.Unlimited(_options.TimeProvider);
+
+            var handler = new HttpClientHandler
+            {
+                // A redirect is refused, not followed: the Authorization header must never travel to another host.
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                UseCookies = false,
+            };
+            if (connection.SkipCertificateCheck)
+            {
+                handler.ServerCertificateCustomValidationCallback = static (_, _, _, _) => true;
+            }
+
+            _http = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+
+            _rateLimitRetry = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<NewApiException>(ex => ex.Kind == NewApiErrorKind.RateLimited),
+                    MaxRetryAttempts = Math.Max(0, _options.RateLimitRetries),
+                    // The wait itself is the shared pause in the throttle, taken by every worker before its next request.
+                    DelayGenerator = static _ => new ValueTask<TimeSpan?>(TimeSpan.Zero),
+                    OnRetry = args =>
+                    {
+                        var ex = (NewApiException)args.Outcome.Exception!;
+                        TimeSpan pause = ex.RetryAfter ?? Backoff(args.AttemptNumber);
+                        _throttle.PauseAll(pause);
+                        _options.Log.Verbose($"{ex.Request}: the server is rate limiting (429); every request waits {pause.TotalSeconds:0.#} s{(ex.RetryAfter is null ? " (backoff, no Retry-After)" : " (Retry-After)")}, then retries.");
+                        return default;
+                    },
+                })
+                .Build();
+
+            _requestTimeout = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider }
+                .AddTimeout(connection.RequestTimeout)
+                .Build();
+        }
+
+        public NewApiConnection Connection => _connection;
+
+        public RequestThrottle Throttle => _throttle;
+
+        /// <summary>GET /api/status (no authentication): the server's version, or null when it does not say.</summary>
+        public async Task<string?> GetServerVersionAsync(CancellationToken cancellationToken)
+        {
+            using ApiReply reply = await SendAsync(HttpMethod.Get, "/api/status", null, authenticated: false, cancellationToken).ConfigureAwait(false);
+            if (reply.Data.ValueKind == JsonValueKind.Object && reply.Data.TryGetProperty("version", out JsonElement version) && version.ValueKind == JsonValueKind.String)
+            {
+                return version.GetString();
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// One cheap authenticated call that needs the admin role: the first channel of the list. It proves the token,
+        /// the user id (older servers reject a mismatched New-Api-User with 401) and the role, and learns the server's
+        /// list shape. Older servers reject a bad token with 200 + success:false; that is reported as Authentication here.
+        /// </summary>
+        public async Task VerifyAccessAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                using ApiReply reply = await SendAsync(HttpMethod.Get, "/api/channel/?p=1&page_size=1&id_sort=true", null, authenticated: true, cancellationToken).ConfigureAwait(false);
+                _connection.Generation = reply.Data.ValueKind == JsonValueKind.Array ? ServerGeneration.Legacy : ServerGeneration.Paged;
+            }
+            catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.Rejected)
+            {
+                throw new NewApiException(NewApiErrorKind.Authentication,
+                    $"The site refused the credentials ({ex.ServerMessage}). Check the access token (New API: Personal settings → System access token), that user {_connection.UserId} owns it, and that the user is an admin.", ex)
+                {
+                    Request = ex.Request,
+                    HttpStatus = ex.HttpStatus,
+                    ServerMessage = ex.ServerMessage,
+                    ServerCode = ex.ServerCode,
+                };
+            }
+        }
+
+        /// <summary>
+        /// Every channel of the site, paged by id so no page is skipped or repeated. Handles both list shapes: the
+        /// current {items, total} with 1-based pages and the pre-2025-06 plain array with 0-based pages.
+        /// </summary>
+        /// <param name="status">null for all; "enabled" or "disabled" to let the server filter.</param>
+        /// <param name="onPage">Called after each page with the number of channels so far and the total when known.</param>
+        public async Task<IReadOnlyList<Channel>> ListChannelsAsync(string? status, Action<int, int?>? onPage, CancellationToken cancellationToken)
+        {
+            var all = new List<Channel>();
+            var seen = new HashSet<int>();
+            string statusQuery = string.IsNullOrEmpty(status) ? string.Empty : "&status=" + Uri.EscapeDataString(status);
+            bool legacy = _connection.Generation == ServerGeneration.Legacy;
+            int page = legacy ? 0 : 1;
+            bool sawFullPage = false;
+            int? total = null;
+
+            while (true)
+            {
+                string path = $"/api/channel/?p={page}&page_size={MaxPageSize}&id_sort=true{statusQuery}";
+                using ApiReply reply = await SendAsync(HttpMethod.Get, path, null, authenticated: true, cancellationToken).ConfigureAwait(false);
+                string request = "GET " + path;
+                List<Channel> items;
+
+                if (reply.Data.ValueKind == JsonValueKind.Array)
+                {
+                    if (!legacy)
+                    {
+                        // A pre-2025-06 server: pages are 0-based, so p=1 skipped the first page. Start again at p=0.
+                        legacy = true;
+                        _connection.Generation = ServerGeneration.Legacy;
+                        _options.Log.Verbose("The server lists channels as a plain array with 0-based pages (a release before 2025-06).");
+                        page = 0;
+                        continue;
+                    }
+
+                    items = ChannelJson.ReadChannelArray(reply.Data, request);
+                }
+                else if (reply.Data.ValueKind == JsonValueKind.Object && reply.Data.TryGetProperty("items", out JsonElement itemsElement))
+                {
+                    _connection.Generation = ServerGeneration.Paged;
+                    items = itemsElement.ValueKind == JsonValueKind.Null ? new List<Channel>() : ChannelJson.ReadChannelArray(itemsElement, request);
+                    if (reply.Data.TryGetProperty("total", out JsonElement totalElement) && totalElement.ValueKind == JsonValueKind.Number && totalElement.TryGetInt32(out int t))
+                    {
+                        total = t;
+                    }
+                }
+                else if (reply.Data.ValueKind == JsonValueKind.Null)
+                {
+                    items = new List<Channel>();
+                }
+                else
+                {
+                    throw ChannelJson.Protocol(request, $"the channel list is {reply.Data.ValueKind}, expected {{items, total}} or an array");
+                }
+
+                int fresh = 0;
+                foreach (Channel channel in items)
+                {
+                    if (seen.Add(channel.Id))
+                    {
+                        all.Add(channel);
+                        fresh++;
+                    }
+                }
+
+                onPage?.Invoke(all.Count, total);
+
+                if (items.Count == 0)
+                {
+                    break;
+                }
+
+                if (fresh == 0)
+                {
+                    // The server ignored the page number and sent the same channels again: stop rather than loop.
+                    throw ChannelJson.Protocol(request, $"page {page} repeated channels already listed; the server is not paging by p");
+                }
+
+                if (total is int known && all.Count >= known)
+                {
+                    break;
+                }
+
+                if (items.Count >= MaxPageSize)
+                {
+                    sawFullPage = true;
+                }
+                else if (sawFullPage || total is not null)
+                {
+                    // A short page after full ones is the last page. A short first page may only mean the server
+                    // uses smaller pages than we asked for; the next (empty) page settles it.
+                    break;
+                }
+
+                page++;
+            }
+
+            return all;
+        }
+
+        /// <summary>GET /api/channel/{id}. A channel that does not exist is NotFound (200 + success:false on real servers).</summary>
+        public async Task<Channel> GetChannelAsync(int id, CancellationToken cancellationToken)
+        {
+            string path = $"/api/channel/{id.ToString(CultureInfo.InvariantCulture)}";
+            try
+            {
+                using ApiReply reply = await SendAsync(HttpMethod.Get, path, null, authenticated: true, cancellationToken).ConfigureAwait(false);
+                return ChannelJson.ReadChannel(reply.Data, "GET " + path);
+            }
+            catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.Rejected)
+            {
+                throw Reclassify(ex, NewApiErrorKind.NotFound, $"Channel {id} was not found on {_connection.BaseUrl} ({ex.ServerMessage}).");
+            }
+        }
+
+        /// <summary>GET /api/channel/search?keyword=: channels whose id, name or base URL match.</summary>
+        public async Task<IReadOnlyList<Channel>> SearchChannelsAsync(string keyword, CancellationToken cancellationToken)
+        {
+            string path = "/api/channel/search?keyword=" + Uri.EscapeDataString(keyword ?? string.Empty);
+            using ApiReply reply = await SendAsync(HttpMethod.Get, path, null, authenticated: true, cancellationToken).ConfigureAwait(false);
+            JsonElement items = reply.Data.ValueKind == JsonValueKind.Object && reply.Data.TryGetProperty("items", out JsonElement inner) ? inner : reply.Data;
+            return items.ValueKind == JsonValueKind.Null ? Array.Empty<Channel>() : ChannelJson.ReadChannelArray(items, "GET " + path);
+        }
+
+        /// <summary>
+        /// GET /api/channel/fetch_models/{id}: the server asks the provider with the channel's key. A provider failure
+        /// arrives as 200 + success:false and is reported as Upstream.
+        /// </summary>
+        public async Task<IReadOnlyList<string>> FetchUpstreamModelsAsync(int id, CancellationToken cancellationToken)
+        {
+            string path = $"/api/channel/fetch_models/{id.ToString(CultureInfo.InvariantCulture)}";
+            try
+            {
+                using ApiReply reply = await SendAsync(HttpMethod.Get, path, null, authenticated: true, cancellationToken).ConfigureAwait(false);
+                return ChannelJson.ReadModelNames(reply.Data, "GET " + path);
+            }
+            catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.Rejected)
+            {
+                throw Reclassify(ex, NewApiErrorKind.Upstream, $"The upstream provider of channel {id} could not be asked for its models: {ex.ServerMessage}");
+            }
+        }
+
+        /// <summary>
+        /// PUT /api/channel/ with only <c>id</c> and the fields in <paramref name="update"/>. Returns the updated channel
+        /// when the server sends it back, else null.
+        /// </summary>
+        public async Task<Channel?> UpdateChannelAsync(ChannelUpdate update, CancellationToken cancellationToken)
+        {
+            if (update is null)
+            {
+                throw new ArgumentNullException(nameof(update));
+            }
+
+            if (update.Models is null && update.ModelMapping is null)
+            {
+                throw new ArgumentException("The update changes nothing.", nameof(update));
+            }
+
+            if (update.Models is { Count: 0 })
+            {
+                // "models": "" is a zero value New API skips: it would silently change nothing.
+                throw new ArgumentException("New API cannot clear a channel's model list; an update must keep at least one model.", nameof(update));
+            }
+
+            byte[] body = WriteUpdateBody(update);
+            using ApiReply reply = await SendAsync(HttpMethod.Put, "/api/channel/", body, authenticated: true, cancellationToken).ConfigureAwait(false);
+            return reply.Data.ValueKind == JsonValueKind.Object ? ChannelJson.ReadChannel(reply.Data, "PUT /api/channel/") : null;
+        }
+
+        internal static byte[] WriteUpdateBody(ChannelUpdate update)
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("id", update.Id);
+                if (update.Models is not null)
+                {
+                    writer.WriteString("models", update.Models.ToWireString());
+                }
+
+                if (update.ModelMapping is not null)
+                {
+                    writer.WriteString("model_mapping", update.ModelMapping.ToJson());
+                }
+
+                writer.WriteEndObject();
+            }
+
+            return buffer.ToArray();
+        }
+
+        private async Task<ApiReply> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, bool authenticated, CancellationToken cancellationToken)
+        {
+            string request = $"{method.Method} {pathAndQuery}";
+            return await _rateLimitRetry.ExecuteAsync(
+                async ct =>
+                {
+                    TimeSpan waited = await _throttle.AcquireAsync(ct).ConfigureAwait(false);
+                    if (waited >= TimeSpan.FromMilliseconds(250))
+                    {
+                        _options.Log.Verbose($"{request}: waited {waited.TotalSeconds:0.0} s for the request rate limit.");
+                    }
+
+                    return await SendOnceAsync(method, pathAndQuery, body, authenticated, request, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<ApiReply> SendOnceAsync(HttpMethod method, string pathAndQuery, byte[]? body, bool authenticated, string request, CancellationToken cancellationToken)
+        {
+            _options.Log.Verbose(request);
+            long started = Stopwatch.GetTimestamp();
+            int? status = null;
+            try
+            {
+                return await _requestTimeout.ExecuteAsync(
+                    async ct =>
+                    {
+                        using var message = new HttpRequestMessage(method, new Uri(_connection.BaseUrl + pathAndQuery, UriKind.Absolute));
+                        message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+                        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                        if (authenticated)
+                        {
+                            message.Headers.TryAddWithoutValidation("Authorization", _connection.CreateAuthorizationValue());
+                            message.Headers.TryAddWithoutValidation("New-Api-User", _connection.UserId.ToString(CultureInfo.InvariantCulture));
+                        }
+
+                        if (body is not null)
+                        {
+                            message.Content = new ByteArrayContent(body);
+                            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                        }
+
+                        using HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                        status = (int)response.StatusCode;
+                        byte[] content = await ReadBoundedAsync(response, request, ct).ConfigureAwait(false);
+                        return Interpret(response, content, request, body is not null);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (NewApiException)
+            {
+                throw;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (TimeoutRejectedException ex)
+            {
+                throw new NewApiException(NewApiErrorKind.Timeout, $"{request}: no reply within {_connection.RequestTimeout.TotalSeconds:0.#} s.", ex)
+                {
+                    Request = request,
+                    RequestMayHaveBeenSent = true,
+                };
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw new NewApiException(NewApiErrorKind.Timeout, $"{request}: the request was abandoned before a reply arrived.", ex)
+                {
+                    Request = request,
+                    RequestMayHaveBeenSent = true,
+                };
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or ObjectDisposedException)
+            {
+                bool neverSent = FindSocketError(ex) is SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NoData or SocketError.HostUnreachable or SocketError.NetworkUnreachable;
+                throw new NewApiException(NewApiErrorKind.Network, $"{request}: {_connection.BaseUri.Authority} could not be reached or dropped the connection ({Innermost(ex).Message}).", ex)
+                {
+                    Request = request,
+                    HttpStatus = status,
+                    RequestMayHaveBeenSent = !neverSent,
+                };
+            }
+            finally
+            {
+                double ms = (Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency;
+                _options.Log.Debug($"{request} -> {(status is int s ? s.ToString(CultureInfo.InvariantCulture) : "no reply")} in {ms:0} ms");
+            }
+        }
+
+        private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, string request, CancellationToken cancellationToken)
+        {
+            long limit = _options.MaxResponseBytes;
+            if (response.Content.Headers.ContentLength is long declared && declared > limit)
+            {
+                throw TooLarge(request, (int)response.StatusCode);
+            }
+
+            using Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            byte[] chunk = new byte[81920];
+            while (true)
+            {
+                int read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (buffer.Length + read > limit)
+                {
+                    throw TooLarge(request, (int)response.StatusCode);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+
+        private NewApiException TooLarge(string request, int status) =>
+            new NewApiException(NewApiErrorKind.Protocol, $"{request}: the reply is larger than {_options.MaxResponseBytes / (1024 * 1024)} MiB and was refused.")
+            {
+                Request = request,
+                HttpStatus = status,
+            };
+
+        private ApiReply Interpret(HttpResponseMessage response, byte[] content, string request, bool isWrite)
+        {
+            int status = (int)response.StatusCode;
+            JsonDocument? document = TryParse(content);
+            string? serverMessage = null, serverCode = null;
+            bool? success = null;
+            JsonElement data = default;
+            if (document is not null && document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                JsonElement root = document.RootElement;
+                if (root.TryGetProperty("success", out JsonElement s) && (s.ValueKind == JsonValueKind.True || s.ValueKind == JsonValueKind.False))
+                {
+                    success = s.GetBoolean();
+                }
+
+                if (root.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String)
+                {
+                    serverMessage = m.GetString();
+                }
+
+                if (root.TryGetProperty("code", out JsonElement c) && c.ValueKind == JsonValueKind.String)
+                {
+                    serverCode = c.GetString();
+                }
+
+                if (root.TryGetProperty("data", out JsonElement d))
+                {
+                    data = d;
+                }
+            }
+
+            if (status >= 200 && status < 300)
+            {
+                if (success is null)
+                {
+                    document?.Dispose();
+                    throw new NewApiException(NewApiErrorKind.Protocol, $"{request}: the reply is not New API's JSON envelope{DescribeBody(response, content)}.")
+                    {
+                        Request = request,
+                        HttpStatus = status,
+                    };
+                }
+
+                if (success == false)
+                {
+                    document!.Dispose();
+                    NewApiErrorKind kind = KindFromCode(serverCode) ?? NewApiErrorKind.Rejected;
+                    throw new NewApiException(kind, $"{request}: the server answered success:false: {serverMessage}")
+                    {
+                        Request = request,
+                        HttpStatus = status,
+                        ServerMessage = serverMessage,
+                        ServerCode = serverCode,
+                    };
+                }
+
+                return new ApiReply(document!, data);
+            }
+
+            document?.Dispose();
+            string said = string.IsNullOrEmpty(serverMessage) ? DescribeBody(response, content) : $" ({serverMessage})";
+            var (errorKind, text) = status switch
+            {
+                401 => (NewApiErrorKind.Authentication, $"the site rejected the credentials{said}. Check the access token and user id (New API: Personal settings)."),
+                403 => (NewApiErrorKind.Forbidden, $"the user is not allowed to do this{said}; channel management needs an admin or root user."),
+                404 => (NewApiErrorKind.NotFound, $"not found{said}."),
+                408 => (NewApiErrorKind.Timeout, $"the server timed out{said}."),
+                429 => (NewApiErrorKind.RateLimited, "the server is rate limiting this client (429)."),
+                >= 500 => (NewApiErrorKind.Server, $"the server failed with HTTP {status}{said}."),
+                >= 300 and < 400 => (NewApiErrorKind.Protocol, $"the server redirected to {DescribeLocation(response)}; redirects are not followed so the token stays with this site. Connect with the final address."),
+                _ => (NewApiErrorKind.Rejected, $"the server refused the request with HTTP {status}{said}."),
+            };
+            throw new NewApiException(KindFromCode(serverCode) ?? errorKind, $"{request}: {text}")
+            {
+                Request = request,
+                HttpStatus = status,
+                ServerMessage = serverMessage,
+                ServerCode = serverCode,
+                RetryAfter = status == 429 ? ReadRetryAfter(response) : null,
+                RequestMayHaveBeenSent = isWrite && status >= 500,
+            };
+        }
+
+        private static NewApiErrorKind? KindFromCode(string? code)
+        {
+            if (string.IsNullOrEmpty(code))
+            {
+                return null;
+            }
+
+            string upper = code!.ToUpperInvariant();
+            if (upper.Contains("FORBIDDEN") || upper.Contains("PERMISSION"))
+            {
+                return NewApiErrorKind.Forbidden;
+            }
+
+            if (upper.StartsWith("AUTH", StringComparison.Ordinal) || upper.Contains("UNAUTHORIZED"))
+            {
+                return NewApiErrorKind.Authentication;
+            }
+
+            return null;
+        }
+
+        private TimeSpan? ReadRetryAfter(HttpResponseMessage response)
+        {
+            RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
+            if (retryAfter?.Delta is TimeSpan delta)
+            {
+                return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+            }
+
+            if (retryAfter?.Date is DateTimeOffset date)
+            {
+                TimeSpan wait = date - _options.TimeProvider.GetUtcNow();
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+
+            return null;
+        }
+
+        private TimeSpan Backoff(int attempt)
+        {
+            double seconds = _options.RateLimitBackoff.TotalSeconds * Math.Pow(2, Math.Min(attempt, 10));
+            return TimeSpan.FromSeconds(Math.Min(60, seconds));
+        }
+
+        private static JsonDocument? TryParse(byte[] content)
+        {
+            if (content.Length == 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                return JsonDocument.Parse(content, new JsonDocumentOptions { MaxDepth = 64 });
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        private static string DescribeBody(HttpResponseMessage response, byte[] content)
+        {
+            if (content.Length == 0)
+            {
+                return " (empty body)";
+            }
+
+            string? type = response.Content.Headers.ContentType?.MediaType;
+            return type is null ? $" ({content.Length} bytes)" : $" ({type}, {content.Length} bytes)";
+        }
+
+        private static string DescribeLocation(HttpResponseMessage response)
+        {
+            Uri? location = response.Headers.Location;
+            if (location is null)
+            {
+                return "another address";
+            }
+
+            return location.IsAbsoluteUri ? location.GetLeftPart(UriPartial.Path) : location.OriginalString.Split('?')[0];
+        }
+
+        private static NewApiException Reclassify(NewApiException ex, NewApiErrorKind kind, string message) =>
+            new NewApiException(kind, message, ex)
+            {
+                Request = ex.Request,
+                HttpStatus = ex.HttpStatus,
+                ServerMessage = ex.ServerMessage,
+                ServerCode = ex.ServerCode,
+            };
+
+        private static SocketError? FindSocketError(Exception ex)
+        {
+            for (Exception? e = ex; e is not null; e = e.InnerException)
+            {
+                if (e is SocketException socket)
+                {
+                    return socket.SocketErrorCode;
+                }
+            }
+
+            return null;
+        }
+
+        private static Exception Innermost(Exception ex)
+        {
+            while (ex.InnerException is not null)
+            {
+                ex = ex.InnerException;
+            }
+
+            return ex;
+        }
+
+        private static string CreateUserAgent()
+        {
+            Assembly assembly = typeof(NewApiClient).Assembly;
+            string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
+                ?? assembly.GetName().Version?.ToString() ?? "0";
+            return $"NewApiSync/{version} (PowerShell module; +https://github.com/NewApiSync/NewApiSync)";
+        }
+
+        public void Dispose()
+        {
+            _http.Dispose();
+            if (_ownsThrottle)
+            {
+                _throttle.Dispose();
+            }
+        }
+
+        /// <summary>A parsed success envelope; disposing it frees the document behind <see cref="Data"/>.</summary>
+        private readonly struct ApiReply : IDisposable
+        {
+            public ApiReply(JsonDocument document, JsonElement data)
+            {
+                Document = document;
+                Data = data;
+            }
+
+            public JsonDocument Document { get; }
+
+            public JsonElement Data { get; }
+
+            public void Dispose() => Document?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using NewApiSync.Engine.Api;
+
+namespace NewApiSync.Engine.Results
+{
+    /// <summary>
+    /// One channel's outcome in a run: what Invoke-NewApiModelSync emits and what the journal stores for every kind of
+    /// run (sync, redirect, clear, restore), so history records pipe back into any command that takes -Id/ChannelId.
+    /// Model mappings are kept as the stored JSON text so an invalid one can be journaled and restored exactly.
+    /// </summary>
+    public sealed class NewApiSyncResult
+    {
+        public string RunId { get; set; } = string.Empty;
+
+        public RunKind Kind { get; set; } = RunKind.Sync;
+
+        /// <summary>The site (normalized base URL) the channel belongs to.</summary>
+        public string BaseUrl { get; set; } = string.Empty;
+
+        public int ChannelId { get; set; }
+
+        public string ChannelName { get; set; } = string.Empty;
+
+        public ChannelResultStatus Status { get; set; }
+
+        /// <summary>True when the server now holds something different because of this run.</summary>
+        public bool Changed { get; set; }
+
+        public string[] OldModels { get; set; } = Array.Empty<string>();
+
+        public string[] NewModels { get; set; } = Array.Empty<string>();
+
+        public string[] AddedModels { get; set; } = Array.Empty<string>();
+
+        public string[] RemovedModels { get; set; } = Array.Empty<string>();
+
+        /// <summary>model_mapping text before the run (null when the run did not touch or read it).</summary>
+        public string? OldModelMapping { get; set; }
+
+        /// <summary>model_mapping text after the run (null when the run did not touch it).</summary>
+        public string? NewModelMapping { get; set; }
+
+        /// <summary>Why a channel was skipped or left unchanged (e.g. "The upstream returned no models").</summary>
+        public string? Reason { get; set; }
+
+        public int? HttpStatus { get; set; }
+
+        public string? Error { get; set; }
+
+        public NewApiErrorKind? ErrorKind { get; set; }
+
+        /// <summary>Total tries for this channel, retries included.</summary>
+        public int Attempts { get; set; }
+
+        public DateTimeOffset StartedAt { get; set; }
+
+        public DateTimeOffset FinishedAt { get; set; }
+
+        public TimeSpan Duration => FinishedAt >= StartedAt ? FinishedAt - StartedAt : TimeSpan.Zero;
+
+        public override string ToString() => $"{ChannelName} (#{ChannelId}): {Status}";
+    }
+}
