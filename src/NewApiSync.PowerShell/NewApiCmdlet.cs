@@ -1,0 +1,56 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using NewApiSync.Engine.Api;
+using NewApiSync.PowerShell.Internal;
+
+namespace NewApiSync.PowerShell
+{
+    /// <summary>
+    /// Base of every NewApiSync cmdlet. Owns the cancellation that Ctrl+C (StopProcessing) triggers, and runs engine
+    /// work on worker threads while the pipeline thread writes what the work posts.
+    /// </summary>
+    public abstract class NewApiCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private PipelineDispatcher? _dispatcher;
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+        protected CancellationToken CancelToken => _stopping.Token;
+
+        /// <summary>The dispatcher of the work in progress (null outside <see cref="RunOnWorker{T}"/>).</summary>
+        internal PipelineDispatcher? Dispatcher => _dispatcher;
+
+        /// <summary>
+        /// Runs <paramref name="work"/> on a worker thread. Its log (verbose/debug/warning) and anything it posts are
+        /// written on this (pipeline) thread as they arrive; returns the work's result or rethrows its exception.
+        /// </summary>
+        internal T RunOnWorker<T>(Func<INewApiLog, PipelineDispatcher, CancellationToken, Task<T>> work)
+        {
+            using var dispatcher = new PipelineDispatcher();
+            var log = new CmdletLog(this, dispatcher);
+            _dispatcher = dispatcher;
+            try
+            {
+                Task<T> task = Task.Run(() => work(log, dispatcher, _stopping.Token));
+                return dispatcher.Run(task, _stopping);
+            }
+            finally
+            {
+                _dispatcher = null;
+            }
+        }
+
+        /// <summary>Turns a caller's cancellation into PowerShell's way of stopping.</summary>
+        internal T RunOnWorker<T>(Func<INewApiLog, CancellationToken, Task<T>> work) => RunOnWorker((log, _, ct) => work(log, ct));
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}

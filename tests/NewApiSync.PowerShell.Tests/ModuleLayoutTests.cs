@@ -1,0 +1,67 @@
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using NewApiSync.PowerShell.Tests.Hosting;
+using Xunit;
+
+namespace NewApiSync.PowerShell.Tests
+{
+    /// <summary>The built module folder is complete, importable and exports exactly what its manifest says.</summary>
+    public sealed class ModuleLayoutTests
+    {
+        private static readonly string[] ExpectedCommands =
+        {
+            "Clear-NewApiModelRedirect", "Connect-NewApi", "Disconnect-NewApi", "Get-NewApiChannel", "Get-NewApiStandardModel",
+            "Get-NewApiSyncHistory", "Get-NewApiSyncSetting", "Invoke-NewApiModelSync", "New-NewApiModelRedirect",
+            "Restore-NewApiChannel", "Set-NewApiSyncSetting", "Start-NewApiAutoSync", "Start-NewApiSandbox", "Stop-NewApiSandbox",
+        };
+
+        private static string ModuleDir => Path.GetDirectoryName(PowerShellSession.ModuleManifest)!;
+
+        [Fact]
+        public void TestModuleManifest_Passes_And_Reports_The_Version_From_The_Manifest()
+        {
+            using var session = new PowerShellSession(importModule: false);
+            var info = session.Run($"Test-ModuleManifest -Path '{PowerShellSession.ModuleManifest}' -ErrorAction Stop").Single();
+            Assert.False(session.Last.HadErrors, string.Join("; ", session.Last.Errors));
+            string version = info.Properties["Version"].Value.ToString()!;
+            string source = File.ReadAllText(Path.Combine(PowerShellSession.RepositoryRoot, "module", "NewApiSync.psd1"));
+            Assert.Contains($"ModuleVersion          = '{version}'", source);
+        }
+
+        [Fact]
+        public void Import_Exports_Exactly_The_Manifest_Commands()
+        {
+            using var session = new PowerShellSession();
+            var names = session.Run("(Get-Command -Module NewApiSync).Name").Select(o => o.ToString()).OrderBy(n => n, System.StringComparer.OrdinalIgnoreCase).ToArray();
+            Assert.Equal(ExpectedCommands.OrderBy(n => n, System.StringComparer.OrdinalIgnoreCase), names);
+        }
+
+        [Fact]
+        public void Both_Edition_Folders_Carry_The_Engine_And_Their_Dependencies()
+        {
+            foreach (string framework in new[] { "net8.0", "netstandard2.0" })
+            {
+                string bin = Path.Combine(ModuleDir, "bin", framework);
+                foreach (string dll in new[] { "NewApiSync.PowerShell.dll", "NewApiSync.Engine.dll", "NewApiSync.Sandbox.dll", "Polly.Core.dll", "System.Threading.RateLimiting.dll" })
+                {
+                    Assert.True(File.Exists(Path.Combine(bin, dll)), $"{framework} lacks {dll}");
+                }
+            }
+
+            // Windows PowerShell 5.1 has no System.Text.Json; PowerShell 7 has its own, which ours must not shadow.
+            Assert.True(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "System.Text.Json.dll")));
+            Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "System.Text.Json.dll")));
+            Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "System.Management.Automation.dll")));
+            Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "System.Management.Automation.dll")));
+        }
+
+        [Fact]
+        public void The_Core_Edition_Loads_The_Net8_Build()
+        {
+            using var session = new PowerShellSession();
+            string location = session.Run("[NewApiSync.Engine.Api.NewApiClient].Assembly.Location").Single().ToString()!;
+            Assert.Equal(Path.Combine(ModuleDir, "bin", "net8.0", "NewApiSync.Engine.dll"), location);
+        }
+    }
+}
