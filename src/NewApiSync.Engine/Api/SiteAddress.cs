@@ -18,7 +18,8 @@ namespace NewApiSync.Engine.Api
             }
 
             string trimmed = text!.Trim();
-            if (!Uri.TryCreate(trimmed, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
+            // On Unix "/api/x" parses as an absolute file: URI, so insist on an explicit scheme first.
+            if (trimmed.IndexOf("://", StringComparison.Ordinal) < 0 || !Uri.TryCreate(trimmed, UriKind.Absolute, out Uri? uri))
             {
                 throw new ArgumentException($"'{trimmed}' is not an absolute URL. Give the address of the New API site, e.g. https://newapi.example.com.");
             }
@@ -26,6 +27,11 @@ namespace NewApiSync.Engine.Api
             if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
             {
                 throw new ArgumentException($"'{trimmed}' uses the scheme '{uri.Scheme}'; a New API site is reached over https:// (or http:// on a trusted network).");
+            }
+
+            if (string.IsNullOrEmpty(uri.Host))
+            {
+                throw new ArgumentException($"'{trimmed}' is not an absolute URL: it names no host. Give the address of the New API site, e.g. https://newapi.example.com.");
             }
 
             if (!string.IsNullOrEmpty(uri.UserInfo))
