@@ -60,11 +60,13 @@ namespace NewApiSync.Engine.Api
 
             _http = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
 
-            _rateLimitRetry = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider }
+            _rateLimitRetry = _options.RateLimitRetries <= 0
+                ? ResiliencePipeline.Empty // Polly refuses zero retries; no strategy is exactly "fail on the first 429".
+                : new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider }
                 .AddRetry(new RetryStrategyOptions
                 {
                     ShouldHandle = new PredicateBuilder().Handle<NewApiException>(ex => ex.Kind == NewApiErrorKind.RateLimited),
-                    MaxRetryAttempts = Math.Max(0, _options.RateLimitRetries),
+                    MaxRetryAttempts = _options.RateLimitRetries,
                     // The wait itself is the shared pause in the throttle, taken by every worker before its next request.
                     DelayGenerator = static _ => new ValueTask<TimeSpan?>(TimeSpan.Zero),
                     OnRetry = args =>
@@ -395,7 +397,7 @@ namespace NewApiSync.Engine.Api
                 throw new NewApiException(NewApiErrorKind.Network, $"{request}: {_connection.BaseUri.Authority} could not be reached or dropped the connection ({Innermost(ex).Message}).", ex)
                 {
                     Request = request,
-                    HttpStatus = status,
+                    // Headers may have arrived before the connection died, but there was no reply to speak of.
                     RequestMayHaveBeenSent = !neverSent,
                 };
             }
@@ -511,6 +513,9 @@ namespace NewApiSync.Engine.Api
                 404 => (NewApiErrorKind.NotFound, $"not found{said}."),
                 408 => (NewApiErrorKind.Timeout, $"the server timed out{said}."),
                 429 => (NewApiErrorKind.RateLimited, "the server is rate limiting this client (429)."),
+                // A body that is not JSON at all comes from something in front of New API (an nginx 502 page): the
+                // issue is what answered, not the server's own failure, and the status alone would hide that.
+                >= 500 when document is null && content.Length > 0 => (NewApiErrorKind.Protocol, $"HTTP {status} with a reply that is not New API's JSON{DescribeBody(response, content)}: a proxy in front of the site answered instead of New API."),
                 >= 500 => (NewApiErrorKind.Server, $"the server failed with HTTP {status}{said}."),
                 >= 300 and < 400 => (NewApiErrorKind.Protocol, $"the server redirected to {DescribeLocation(response)}; redirects are not followed so the token stays with this site. Connect with the final address."),
                 _ => (NewApiErrorKind.Rejected, $"the server refused the request with HTTP {status}{said}."),

@@ -64,6 +64,12 @@ namespace NewApiSync.Engine.Api
         /// <summary>True when connected to the sandbox rather than a real site.</summary>
         public bool IsSandbox { get; set; }
 
+        /// <summary>
+        /// The in-process sandbox server behind this connection (Start-NewApiSandbox), so scripts and tests can inject
+        /// faults or inspect requests: <c>$conn.Sandbox.Faults.Add(...)</c>. Null for a real site.
+        /// </summary>
+        public object? Sandbox { get; set; }
+
         public DateTimeOffset ConnectedAt { get; set; } = DateTimeOffset.UtcNow;
 
         /// <summary>Identifies the site's journal and settings: base URL and user id, never the token.</summary>
@@ -92,8 +98,5 @@ namespace NewApiSync.Engine.Api
                 }
             }
         }
-
-        /// <summary>Tests and the leak scanner compare output against the token without exposing it elsewhere.</summary>
-        internal bool TokenEquals(string candidate) => CreateAuthorizationValue().EndsWith(" " + candidate, StringComparison.Ordinal);
     }
 }

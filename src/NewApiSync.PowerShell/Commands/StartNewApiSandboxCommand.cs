@@ -1,0 +1,72 @@
+using System;
+using System.Management.Automation;
+using NewApiSync.Engine.Api;
+using NewApiSync.PowerShell.Internal;
+using NewApiSync.Sandbox;
+
+namespace NewApiSync.PowerShell.Commands
+{
+    /// <summary>
+    /// Starts a local New API look-alike on a random loopback port, seeded with a realistic site, and makes it this
+    /// session's connection: every command can be tried, and scripts tested, without a real site.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "NewApiSandbox")]
+    [OutputType(typeof(NewApiConnection))]
+    public sealed class StartNewApiSandboxCommand : NewApiCmdlet
+    {
+        /// <summary>Which server generation to imitate: Paged (current) or Legacy (before 2025-06).</summary>
+        [Parameter]
+        public SandboxGeneration Generation { get; set; } = SandboxGeneration.Paged;
+
+        /// <summary>Generate this many channels instead of the sample site (for trying scale).</summary>
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int ChannelCount { get; set; }
+
+        /// <summary>Models per generated channel (with -ChannelCount).</summary>
+        [Parameter]
+        [ValidateRange(1, 2000)]
+        public int ModelsPerChannel { get; set; } = 30;
+
+        /// <summary>Imitate the server's per-IP rate limit: this many requests per 180 s, then 429.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000000)]
+        public int RateLimitRequests { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ModuleSession session = ModuleSession.Current;
+            if (session.Sandbox is not null)
+            {
+                WriteVerbose("Stopping the sandbox this session started earlier.");
+                StopNewApiSandboxCommand.StopSessionSandbox(session);
+            }
+
+            SandboxSite site = MyInvocation.BoundParameters.ContainsKey(nameof(ChannelCount))
+                ? SandboxSite.CreateGenerated(ChannelCount, ModelsPerChannel, seed: 1)
+                : SandboxSite.CreateSample();
+            var options = new SandboxOptions { Generation = Generation };
+            if (RateLimitRequests > 0)
+            {
+                options.RateLimitRequests = RateLimitRequests;
+            }
+
+            SandboxServer server = SandboxServer.Start(site, options);
+            NewApiConnection connection;
+            using (var token = NewApiConnectedCmdlet.ToSecureString(server.AccessToken))
+            {
+                connection = new NewApiConnection(server.BaseUri.AbsoluteUri, token, server.UserId)
+                {
+                    IsSandbox = true,
+                    ServerVersion = server.Options.Version,
+                    Sandbox = server,
+                };
+            }
+
+            session.Sandbox = server;
+            session.DefaultConnection = connection;
+            WriteVerbose($"The sandbox listens on {connection.BaseUrl} ({Generation} generation) and is now this session's connection.");
+            WriteObject(connection);
+        }
+    }
+}
