@@ -25,8 +25,17 @@ namespace NewApiSync.PowerShell
         [ValidateNotNull]
         public NewApiConnection? Connection { get; set; }
 
-        /// <summary>The connection this invocation uses (resolved on first use; terminating error when none).</summary>
-        protected NewApiConnection ResolvedConnection => _resolved ??= ResolveConnection();
+        /// <summary>The connection this invocation uses, resolved once in <see cref="BeginProcessing"/>.</summary>
+        protected NewApiConnection ResolvedConnection => _resolved ?? throw new InvalidOperationException("The connection is resolved in BeginProcessing, on the pipeline thread.");
+
+        /// <summary>
+        /// Resolves the connection on the pipeline thread: the session default hangs off the runspace, which worker
+        /// threads cannot see, and a missing configuration must stop the command before any input is processed.
+        /// </summary>
+        protected override void BeginProcessing()
+        {
+            _resolved = ResolveConnection();
+        }
 
         private NewApiConnection ResolveConnection()
         {

@@ -54,6 +54,10 @@ namespace NewApiSync.PowerShell.Tests
             }
         }
 
+        /// <summary>Clears the NEWAPI_* variables, so a developer's own settings never leak into a test.</summary>
+        public static EnvironmentScope WithoutNewApiVariables() =>
+            new EnvironmentScope(("NEWAPI_BASE_URL", null), ("NEWAPI_ACCESS_TOKEN", null), ("NEWAPI_USER_ID", null));
+
         public void Dispose()
         {
             foreach (var (name, value) in _saved)

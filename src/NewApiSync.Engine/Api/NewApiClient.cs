@@ -223,6 +223,8 @@ namespace NewApiSync.Engine.Api
                 page++;
             }
 
+            // Servers page by id in either direction; callers and users get a stable ascending order.
+            all.Sort(static (a, b) => a.Id.CompareTo(b.Id));
             return all;
         }
 
