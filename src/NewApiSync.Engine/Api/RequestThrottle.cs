@@ -16,16 +16,14 @@ namespace NewApiSync.Engine.Api
     public sealed class RequestThrottle : IDisposable
     {
         private readonly RateLimiter? _limiter;
-        private readonly ITimer? _replenishTimer;
         private readonly TimeProvider _time;
         private readonly object _gate = new object();
         private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
         private long _rateLimitedReplies;
 
-        private RequestThrottle(RateLimiter? limiter, ITimer? replenishTimer, TimeProvider time, double requestsPerMinute, int burst)
+        private RequestThrottle(RateLimiter? limiter, TimeProvider time, double requestsPerMinute, int burst)
         {
             _limiter = limiter;
-            _replenishTimer = replenishTimer;
             _time = time;
             RequestsPerMinute = requestsPerMinute;
             Burst = burst;
@@ -33,11 +31,12 @@ namespace NewApiSync.Engine.Api
 
         /// <summary>No budget: only the server's 429 pauses apply.</summary>
         public static RequestThrottle Unlimited(TimeProvider? time = null) =>
-            new RequestThrottle(null, null, time ?? TimeProvider.System, double.PositiveInfinity, int.MaxValue);
+            new RequestThrottle(null, time ?? TimeProvider.System, double.PositiveInfinity, int.MaxValue);
 
         /// <summary>
         /// A bucket that holds <paramref name="burst"/> tokens and refills at <paramref name="requestsPerMinute"/>.
-        /// Refills are driven by <paramref name="time"/> (not the limiter's own timer) so a fake clock can test pacing.
+        /// The limiter refills on its own timer against the real clock (it accounts elapsed time exactly, so no refill
+        /// is lost to a late tick); <paramref name="time"/> drives only the 429 pauses, which are ours.
         /// </summary>
         public static RequestThrottle TokenBucket(double requestsPerMinute, int burst, TimeProvider? time = null)
         {
@@ -50,8 +49,6 @@ namespace NewApiSync.Engine.Api
             {
                 throw new ArgumentOutOfRangeException(nameof(burst), burst, "Burst must be at least 1.");
             }
-
-            time ??= TimeProvider.System;
 
             // One token per period when that period is long enough for a timer to keep; otherwise refill in
             // 50 ms steps with several tokens each, so very high budgets are not limited by timer resolution.
@@ -68,12 +65,11 @@ namespace NewApiSync.Engine.Api
                 TokenLimit = burst,
                 TokensPerPeriod = tokensPerPeriod,
                 ReplenishmentPeriod = period,
-                AutoReplenishment = false,
+                AutoReplenishment = true,
                 QueueLimit = int.MaxValue,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             });
-            ITimer timer = time.CreateTimer(static state => ((TokenBucketRateLimiter)state!).TryReplenish(), limiter, period, period);
-            return new RequestThrottle(limiter, timer, time, requestsPerMinute, burst);
+            return new RequestThrottle(limiter, time ?? TimeProvider.System, requestsPerMinute, burst);
         }
 
         public double RequestsPerMinute { get; }
@@ -157,7 +153,6 @@ namespace NewApiSync.Engine.Api
 
         public void Dispose()
         {
-            _replenishTimer?.Dispose();
             _limiter?.Dispose();
         }
     }

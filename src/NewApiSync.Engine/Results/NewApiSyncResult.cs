@@ -58,6 +58,9 @@ namespace NewApiSync.Engine.Results
 
         public TimeSpan Duration => FinishedAt >= StartedAt ? FinishedAt - StartedAt : TimeSpan.Zero;
 
+        /// <summary>The failure behind <see cref="Error"/> while the run is in progress; never stored.</summary>
+        internal Api.NewApiException? Exception { get; set; }
+
         public override string ToString() => $"{ChannelName} (#{ChannelId}): {Status}";
     }
 }

@@ -1,0 +1,233 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Results;
+
+namespace NewApiSync.Engine.Runs
+{
+    /// <summary>One channel's work in a run; it returns the channel's record or throws a classified failure.</summary>
+    public delegate Task<NewApiSyncResult> ChannelWork(ChannelTarget target, NewApiSyncResult result, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs one piece of work per channel on <see cref="RunOptions.Concurrency"/> workers. A failure stays with its
+    /// channel; an authentication or permission failure stops the whole run (every other channel would fail the same
+    /// way); Ctrl+C stops within a request. Every channel ends with exactly one record: finished, failed or cancelled.
+    /// </summary>
+    public sealed class ChannelBatchRunner
+    {
+        private readonly RunContext _context;
+
+        public ChannelBatchRunner(RunContext context) => _context = context ?? throw new ArgumentNullException(nameof(context));
+
+        /// <summary>
+        /// Runs <paramref name="work"/> for every target and returns the run's summary. Throws the first run-fatal
+        /// <see cref="NewApiException"/>, or <see cref="OperationCanceledException"/> when cancelled, after the
+        /// recorder has the complete run either way.
+        /// </summary>
+        public async Task<NewApiSyncRun> RunAsync(NewApiSyncRun run, IReadOnlyList<ChannelTarget> targets, ChannelWork work, IRunRecorder recorder, RunCallbacks callbacks, CancellationToken cancellationToken)
+        {
+            run.Total = targets.Count;
+            recorder.Begin(run, targets.Select(t => t.Id).ToArray());
+            var tally = new Tally(run, targets.Count, _context, callbacks);
+            var queue = new ConcurrentQueue<ChannelTarget>(targets);
+            NewApiException? fatal = null;
+            using var stopRun = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+            async Task WorkerAsync()
+            {
+                while (!stopRun.IsCancellationRequested && queue.TryDequeue(out ChannelTarget? target))
+                {
+                    tally.Started(target);
+                    NewApiSyncResult result = await ProcessAsync(target, run, work, stopRun.Token).ConfigureAwait(false);
+                    if (result.ErrorKind is NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden)
+                    {
+                        Interlocked.CompareExchange(ref fatal, (NewApiException?)result.Exception, null);
+                        stopRun.Cancel();
+                    }
+
+                    recorder.Record(result);
+                    tally.Finished(result);
+                }
+            }
+
+            int workers = Math.Max(1, Math.Min(_context.Options.Concurrency, targets.Count));
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkerAsync, CancellationToken.None))).ConfigureAwait(false);
+
+            // Channels never reached are recorded as Cancelled so -FailedOnly resumes them; they are not streamed.
+            string why = fatal is not null ? "The run stopped after an authentication failure before this channel was reached." : "The run was stopped before this channel was reached.";
+            while (queue.TryDequeue(out ChannelTarget? left))
+            {
+                NewApiSyncResult cancelled = NewResult(left, run);
+                Finish(cancelled, ChannelResultStatus.Cancelled, why);
+                recorder.Record(cancelled);
+                tally.Count(cancelled);
+            }
+
+            run.FinishedAt = _context.Time.GetUtcNow();
+            recorder.Complete(run);
+
+            if (fatal is not null)
+            {
+                throw fatal;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return run;
+        }
+
+        private async Task<NewApiSyncResult> ProcessAsync(ChannelTarget target, NewApiSyncRun run, ChannelWork work, CancellationToken runToken)
+        {
+            NewApiSyncResult result = NewResult(target, run);
+            using var channelScope = CancellationTokenSource.CreateLinkedTokenSource(runToken);
+            if (_context.Options.ChannelTimeout is TimeSpan limit)
+            {
+                channelScope.CancelAfter(limit);
+            }
+
+            try
+            {
+                result = await work(target, result, channelScope.Token).ConfigureAwait(false);
+                result.FinishedAt = _context.Time.GetUtcNow();
+                return result;
+            }
+            catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+            {
+                return Finish(result, ChannelResultStatus.Cancelled, "The run was stopped while this channel was in progress; nothing was written after that.");
+            }
+            catch (OperationCanceledException) when (channelScope.IsCancellationRequested)
+            {
+                return Fail(result, new NewApiException(NewApiErrorKind.ChannelTimeout,
+                    $"Channel #{target.Id} took longer than {_context.Options.ChannelTimeout!.Value.TotalSeconds:0.#} s (-ChannelTimeoutSec) and was abandoned."));
+            }
+            catch (NewApiException ex)
+            {
+                return Fail(result, ex);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A bug or an unexpected reply must not lose the other channels' work: it fails this channel only.
+                return Fail(result, new NewApiException(NewApiErrorKind.Protocol, $"Channel #{target.Id} failed unexpectedly: {ex.Message}", ex));
+            }
+        }
+
+        private NewApiSyncResult NewResult(ChannelTarget target, NewApiSyncRun run) => new NewApiSyncResult
+        {
+            RunId = run.RunId,
+            Kind = run.Kind,
+            BaseUrl = run.BaseUrl,
+            ChannelId = target.Id,
+            ChannelName = target.Name,
+            OldModels = target.Channel?.Models ?? Array.Empty<string>(),
+            NewModels = target.Channel?.Models ?? Array.Empty<string>(),
+            StartedAt = _context.Time.GetUtcNow(),
+        };
+
+        private NewApiSyncResult Finish(NewApiSyncResult result, ChannelResultStatus status, string reason)
+        {
+            result.Status = status;
+            result.Changed = false;
+            result.Reason = reason;
+            if (status == ChannelResultStatus.Cancelled)
+            {
+                result.ErrorKind = NewApiErrorKind.Cancelled;
+            }
+
+            result.FinishedAt = _context.Time.GetUtcNow();
+            return result;
+        }
+
+        private NewApiSyncResult Fail(NewApiSyncResult result, NewApiException ex)
+        {
+            result.Status = ChannelResultStatus.Failed;
+            result.Changed = false;
+            result.NewModels = result.OldModels;
+            result.AddedModels = Array.Empty<string>();
+            result.RemovedModels = Array.Empty<string>();
+            result.Error = ex.Message;
+            result.ErrorKind = ex.Kind;
+            result.HttpStatus = ex.HttpStatus;
+            result.Exception = ex;
+            result.Attempts = Math.Max(1, result.Attempts);
+            result.FinishedAt = _context.Time.GetUtcNow();
+            return result;
+        }
+
+        /// <summary>Counts results and reports progress; shared by the workers.</summary>
+        private sealed class Tally
+        {
+            private readonly NewApiSyncRun _run;
+            private readonly int _total;
+            private readonly RunContext _context;
+            private readonly RunCallbacks _callbacks;
+            private readonly long _started;
+            private readonly object _gate = new object();
+            private int _done;
+
+            public Tally(NewApiSyncRun run, int total, RunContext context, RunCallbacks callbacks)
+            {
+                _run = run;
+                _total = total;
+                _context = context;
+                _callbacks = callbacks;
+                _started = context.Time.GetTimestamp();
+            }
+
+            public void Started(ChannelTarget target) => _callbacks.Progress?.Invoke(Snapshot(target.ToString()));
+
+            public void Finished(NewApiSyncResult result)
+            {
+                Count(result);
+                _callbacks.Result?.Invoke(result);
+                _callbacks.Progress?.Invoke(Snapshot(null));
+            }
+
+            public void Count(NewApiSyncResult result)
+            {
+                lock (_gate)
+                {
+                    _done++;
+                    switch (result.Status)
+                    {
+                        case ChannelResultStatus.Succeeded: _run.Succeeded++; break;
+                        case ChannelResultStatus.Failed: _run.Failed++; break;
+                        case ChannelResultStatus.Skipped: _run.Skipped++; break;
+                        case ChannelResultStatus.Cancelled: _run.Cancelled++; break;
+                    }
+
+                    if (result.Changed)
+                    {
+                        _run.Changed++;
+                    }
+                }
+            }
+
+            private RunProgress Snapshot(string? current)
+            {
+                lock (_gate)
+                {
+                    int remaining = _total - _done;
+                    TimeSpan elapsed = _context.Time.GetElapsedTime(_started);
+                    // Throughput so far already includes the rate limit and latency; the bucket's sustained rate is a
+                    // floor, because an early burst makes the first channels look faster than the run can go.
+                    TimeSpan byRate = _context.Client.Throttle.EstimateTimeFor(remaining);
+                    TimeSpan? byThroughput = _done > 0 ? TimeSpan.FromTicks(elapsed.Ticks / _done * remaining) : null;
+                    TimeSpan? estimate = byThroughput is TimeSpan t ? (t > byRate ? t : byRate) : byRate;
+                    return new RunProgress
+                    {
+                        Total = _total,
+                        Done = _done,
+                        Succeeded = _run.Succeeded,
+                        Failed = _run.Failed,
+                        Skipped = _run.Skipped,
+                        CurrentChannel = current,
+                        Remaining = remaining == 0 ? TimeSpan.Zero : estimate,
+                    };
+                }
+            }
+        }
+    }
+}

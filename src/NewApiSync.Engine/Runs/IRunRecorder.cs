@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+using NewApiSync.Engine.Results;
+
+namespace NewApiSync.Engine.Runs
+{
+    /// <summary>
+    /// Where a run's records go as they happen (the journal). <see cref="Record"/> is called by the worker that
+    /// finished the channel, before it takes its next channel, so every finished channel is on disk before the
+    /// run's next write to the server. Implementations must be thread-safe.
+    /// </summary>
+    public interface IRunRecorder
+    {
+        void Begin(NewApiSyncRun run, IReadOnlyList<int> plannedChannelIds);
+
+        void Record(NewApiSyncResult result);
+
+        void Complete(NewApiSyncRun summary);
+    }
+
+    /// <summary>Records nothing: -WhatIf runs change nothing, so they leave no history.</summary>
+    public sealed class NullRunRecorder : IRunRecorder
+    {
+        public static readonly NullRunRecorder Instance = new NullRunRecorder();
+
+        public void Begin(NewApiSyncRun run, IReadOnlyList<int> plannedChannelIds) { }
+
+        public void Record(NewApiSyncResult result) { }
+
+        public void Complete(NewApiSyncRun summary) { }
+    }
+}

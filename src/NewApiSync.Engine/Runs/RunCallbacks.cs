@@ -1,0 +1,26 @@
+using System;
+using System.Threading.Tasks;
+using NewApiSync.Engine.Results;
+
+namespace NewApiSync.Engine.Runs
+{
+    /// <summary>
+    /// How a run talks to whoever started it. Called from worker threads: the cmdlets marshal each call to the
+    /// pipeline thread, where PowerShell allows output, progress and ShouldProcess.
+    /// </summary>
+    public sealed class RunCallbacks
+    {
+        /// <summary>A channel finished (streamed as it happens, not at the end).</summary>
+        public Action<NewApiSyncResult>? Result { get; set; }
+
+        public Action<RunProgress>? Progress { get; set; }
+
+        /// <summary>
+        /// Asks whether to write a change (ShouldProcess): target, action. False under -WhatIf or when the user says
+        /// no. Null means yes.
+        /// </summary>
+        public Func<string, string, Task<bool>>? Confirm { get; set; }
+
+        public Task<bool> ConfirmAsync(string target, string action) => Confirm is null ? Task.FromResult(true) : Confirm(target, action);
+    }
+}

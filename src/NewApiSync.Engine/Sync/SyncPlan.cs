@@ -1,0 +1,34 @@
+using System.Collections.Generic;
+using NewApiSync.Engine.Channels;
+
+namespace NewApiSync.Engine.Sync
+{
+    /// <summary>What syncing one channel would do: write a new model list, or nothing and why.</summary>
+    public sealed class SyncPlan
+    {
+        internal SyncPlan(ChannelModelList oldModels, ChannelModelList newModels, ModelListDiff diff, IReadOnlyList<string> keptAliases, string? skipReason)
+        {
+            OldModels = oldModels;
+            NewModels = newModels;
+            Diff = diff;
+            KeptAliases = keptAliases;
+            SkipReason = skipReason;
+        }
+
+        public ChannelModelList OldModels { get; }
+
+        /// <summary>The list to write (the old one when nothing is to be written).</summary>
+        public ChannelModelList NewModels { get; }
+
+        public ModelListDiff Diff { get; }
+
+        /// <summary>Mapping keys kept in models because their target is still served (redirect aliases).</summary>
+        public IReadOnlyList<string> KeptAliases { get; }
+
+        /// <summary>Why the channel must not be written (e.g. an empty upstream), or null.</summary>
+        public string? SkipReason { get; }
+
+        /// <summary>True when the set of models differs and nothing forbids the write.</summary>
+        public bool NeedsWrite => SkipReason is null && !Diff.IsEmpty;
+    }
+}
