@@ -15,7 +15,7 @@ namespace NewApiSync.Engine.Redirect
 
         private ChannelModelIndex(Dictionary<string, List<NormalizedModelName>> byVersionKey) => _byVersionKey = byVersionKey;
 
-        public static ChannelModelIndex Build(ChannelModelList models, ModelMapping mapping, HashSet<string> wantedVersionKeys)
+        public static ChannelModelIndex Build(ChannelModelList models, ModelMapping mapping, WantedVersions wanted)
         {
             var byVersionKey = new Dictionary<string, List<NormalizedModelName>>(StringComparer.Ordinal);
             foreach (string model in models)
@@ -25,8 +25,13 @@ namespace NewApiSync.Engine.Redirect
                     continue;
                 }
 
+                if (!wanted.MayHave(model))
+                {
+                    continue;
+                }
+
                 NormalizedModelName name = ModelNameNormalizer.Normalize(model);
-                if (!wantedVersionKeys.Contains(name.VersionKey))
+                if (!wanted.Has(name))
                 {
                     continue;
                 }

@@ -69,17 +69,84 @@ namespace NewApiSync.Engine.Redirect
                 throw new ArgumentException("A model name cannot be empty or white space.", nameof(name));
             }
 
-            string core = CoreOf(name.Trim());
-            int undatedLength = FindStamp(core, out ModelSnapshotDate? date);
-            string normalized = core.Substring(0, undatedLength).ToLowerInvariant();
-            return new NormalizedModelName(name, core, normalized, date, VersionKeyOf(normalized));
+            int coreStart = CoreRange(name, out int coreEnd);
+            int undatedEnd = FindStamp(name, coreStart, coreEnd, out ModelSnapshotDate? date);
+            string normalized = name.Substring(coreStart, undatedEnd - coreStart).ToLowerInvariant();
+            return new NormalizedModelName(name, name.Substring(coreStart, coreEnd - coreStart), normalized, date, VersionKeyOf(normalized));
         }
 
-        private static string CoreOf(string name)
+        /// <summary>
+        /// A number that is equal for any two names with the same <see cref="NormalizedModelName.VersionKey"/>, computed
+        /// without allocating, so a planner can pass over the many models that cannot match any standard name before
+        /// normalizing them. Different keys may share a signature (then normalizing tells). Names with characters
+        /// outside ASCII, whose lowercase forms are not simple, get <see cref="UnknownSignature"/>: normalize those.
+        /// </summary>
+        internal static long VersionSignature(string name)
         {
-            string afterPath = name.Substring(name.LastIndexOf('/') + 1);
-            int colon = afterPath.IndexOf(':');
-            return (colon < 0 ? afterPath : afterPath.Substring(0, colon)).Trim();
+            int start = CoreRange(name, out int coreEnd);
+            int end = FindStamp(name, start, coreEnd, out _);
+            long sum = 0;
+            int pieces = 0;
+            bool inPiece = false;
+            for (int i = start; i < end; i++)
+            {
+                char c = name[i];
+                if (c > 127)
+                {
+                    return UnknownSignature;
+                }
+
+                if (c == '.' || IsSeparator(c))
+                {
+                    inPiece = false;
+                    continue;
+                }
+
+                pieces += inPiece ? 0 : 1;
+                inPiece = true;
+                sum += Mix(c >= 'A' && c <= 'Z' ? (char)(c + 32) : c);
+            }
+
+            // Summing per-character mixes ignores order, just as sorting the pieces does.
+            return sum + (pieces * PiecesWeight);
+        }
+
+        internal const long UnknownSignature = long.MinValue;
+
+        private const long PiecesWeight = 0x100000001B3;
+
+        private static long Mix(char c)
+        {
+            ulong m = c * 0x9E3779B97F4A7C15UL;
+            m ^= m >> 29;
+            return unchecked((long)(m * 0xBF58476D1CE4E5B9UL));
+        }
+
+        /// <summary>Where the core identity starts in <paramref name="name"/>; <paramref name="end"/> is where it stops.</summary>
+        private static int CoreRange(string name, out int end)
+        {
+            int start = 0;
+            end = name.Length;
+            TrimRange(name, ref start, ref end);
+            int slash = end > start ? name.LastIndexOf('/', end - 1, end - start) : -1;
+            start = slash < 0 ? start : slash + 1;
+            int colon = end > start ? name.IndexOf(':', start, end - start) : -1;
+            end = colon < 0 ? end : colon;
+            TrimRange(name, ref start, ref end);
+            return start;
+        }
+
+        private static void TrimRange(string text, ref int start, ref int end)
+        {
+            while (start < end && char.IsWhiteSpace(text[start]))
+            {
+                start++;
+            }
+
+            while (end > start && char.IsWhiteSpace(text[end - 1]))
+            {
+                end--;
+            }
         }
 
         private static string VersionKeyOf(string normalized)
@@ -89,49 +156,51 @@ namespace NewApiSync.Engine.Redirect
             return string.Join("-", pieces);
         }
 
-        /// <summary>The length of <paramref name="core"/> without its stamp (all of it when there is none).</summary>
-        private static int FindStamp(string core, out ModelSnapshotDate? date)
+        /// <summary>Where the core (<paramref name="start"/> to <paramref name="end"/>) stops once its stamp is cut off.</summary>
+        private static int FindStamp(string text, int start, int end, out ModelSnapshotDate? date)
         {
             date = null;
-            if (core.Length == 0 || !IsDigit(core[core.Length - 1]))
+            if (end == start || !IsDigit(text[end - 1]))
             {
-                return core.Length;
+                return end;
             }
 
             var groups = new int[3];
             foreach (StampShape shape in Shapes)
             {
-                int start = shape.Match(core, groups);
-                if (start > 0 && shape.Interpret(groups) is ModelSnapshotDate found && !IsTailOfYearFirstDate(core, start, found))
+                int separator = shape.Match(text, start, end, groups);
+                if (separator > start && shape.Interpret(groups) is ModelSnapshotDate found &&
+                    !IsTailOfYearFirstDate(text, start, separator, found))
                 {
                     date = found;
-                    return start;
+                    return separator;
                 }
             }
 
-            return core.Length;
+            return end;
         }
 
         /// <summary>
         /// True for a yearless stamp right after a four-digit group (<c>-2019-05-01</c>, <c>-2025-0929</c>): that is a
         /// year-first date which failed its own checks, and its tail alone must not pass for a stamp.
         /// </summary>
-        private static bool IsTailOfYearFirstDate(string core, int stampStart, ModelSnapshotDate date)
+        private static bool IsTailOfYearFirstDate(string text, int coreStart, int separator, ModelSnapshotDate date)
         {
-            if (date.Year is not null || stampStart < 4)
+            int groupStart = separator - 4;
+            if (date.Year is not null || groupStart < coreStart)
             {
                 return false;
             }
 
-            for (int i = stampStart - 4; i < stampStart; i++)
+            for (int i = groupStart; i < separator; i++)
             {
-                if (!IsDigit(core[i]))
+                if (!IsDigit(text[i]))
                 {
                     return false;
                 }
             }
 
-            return stampStart == 4 || IsSeparator(core[stampStart - 5]);
+            return groupStart == coreStart || IsSeparator(text[groupStart - 1]);
         }
 
         private static ModelSnapshotDate? DateOf(int year, int month, int? day) =>
@@ -164,20 +233,21 @@ namespace NewApiSync.Engine.Redirect
 
             /// <summary>
             /// Fills <paramref name="groups"/> (first group first) and returns the index of the separator that starts
-            /// the stamp, or -1 when the name does not end in this shape.
+            /// the stamp, or -1 when <paramref name="text"/> from <paramref name="start"/> to <paramref name="end"/>
+            /// does not end in this shape.
             /// </summary>
-            public int Match(string text, int[] groups)
+            public int Match(string text, int start, int end, int[] groups)
             {
-                int end = text.Length;
                 for (int g = _groupLengths.Length - 1; g >= 0; g--)
                 {
-                    int start = end - _groupLengths[g];
-                    if (start < 1 || !IsSeparator(text[start - 1]) || !TryReadDigits(text, start, end, out groups[g]))
+                    int groupStart = end - _groupLengths[g];
+                    if (groupStart - 1 < start || !IsSeparator(text[groupStart - 1]) ||
+                        !TryReadDigits(text, groupStart, end, out groups[g]))
                     {
                         return -1;
                     }
 
-                    end = start - 1;
+                    end = groupStart - 1;
                 }
 
                 return end;

@@ -19,7 +19,7 @@ namespace NewApiSync.Engine.Redirect
     public sealed class RedirectPlanner
     {
         private readonly NormalizedModelName[] _standards;
-        private readonly HashSet<string> _versionKeys;
+        private readonly WantedVersions _wanted;
 
         /// <param name="standardModels">Standard names in priority order; trimmed; case-variant duplicates count once (first wins).</param>
         /// <exception cref="ArgumentNullException">The list is null.</exception>
@@ -32,7 +32,7 @@ namespace NewApiSync.Engine.Redirect
             }
 
             _standards = NormalizeStandards(standardModels);
-            _versionKeys = new HashSet<string>(_standards.Select(s => s.VersionKey), StringComparer.Ordinal);
+            _wanted = new WantedVersions(_standards);
             StandardModels = _standards.Select(s => s.Original).ToArray();
         }
 
@@ -83,7 +83,7 @@ namespace NewApiSync.Engine.Redirect
         /// <param name="stored">The mapping as stored, which replacements are reported against.</param>
         private Matches Match(ChannelModelList models, ModelMapping mapping, ModelMapping stored)
         {
-            var index = ChannelModelIndex.Build(models, mapping, _versionKeys);
+            var index = ChannelModelIndex.Build(models, mapping, _wanted);
             var taken = new HashSet<string>(StringComparer.Ordinal);
             var matches = new Matches();
             foreach (NormalizedModelName standard in _standards)

@@ -114,6 +114,35 @@ namespace NewApiSync.Engine.Tests.Redirect
             Assert.NotEqual(ModelNameNormalizer.Normalize(a).VersionKey, ModelNameNormalizer.Normalize(b).VersionKey);
         }
 
+        [Theory]
+        [InlineData("claude-4.5-sonnet", "anthropic/Claude_Sonnet_4.5-20250929:thinking")]
+        [InlineData("gpt-4.1", "openai/4.1--GPT")]
+        [InlineData("qwen-plus", "qwen-plus-2025-07-28")]
+        [InlineData("deepseek-v3", "DeepSeek-V3-0324")]
+        public void Names_With_One_Version_Key_Share_A_Signature(string a, string b)
+        {
+            Assert.Equal(ModelNameNormalizer.Normalize(a).VersionKey, ModelNameNormalizer.Normalize(b).VersionKey);
+            Assert.Equal(ModelNameNormalizer.VersionSignature(a), ModelNameNormalizer.VersionSignature(b));
+        }
+
+        [Theory]
+        [InlineData("gpt-4o", "gpt-4o-mini")]
+        [InlineData("gemini-2.5-flash", "gemini-2.5-flash-lite")]
+        [InlineData("claude-4.5-sonnet", "claude-3.5-sonnet")]
+        [InlineData("ab-cd", "ab-ce")]
+        public void Different_Versions_Usually_Differ_In_Signature(string a, string b)
+        {
+            Assert.NotEqual(ModelNameNormalizer.VersionSignature(a), ModelNameNormalizer.VersionSignature(b));
+        }
+
+        [Theory]
+        [InlineData("modèle-1")]
+        [InlineData("KELVIN-\u212A")]
+        public void Names_Beyond_Ascii_Have_No_Signature(string name)
+        {
+            Assert.Equal(ModelNameNormalizer.UnknownSignature, ModelNameNormalizer.VersionSignature(System.Text.RegularExpressions.Regex.Unescape(name)));
+        }
+
         [Fact]
         public void Version_Key_Is_Sorted_Lowercase_Pieces()
         {

@@ -29,6 +29,7 @@ namespace NewApiSync.Engine.Tests.Redirect
         [InlineData("deepseek-v3", "deepseek-v3-0324", "deepseek-v3-0324")]
         [InlineData("gemini-2.5-flash", "gemini-2.5-flash-lite,google/gemini-2.5-flash", "google/gemini-2.5-flash")]
         [InlineData("  gpt-4o  ", "openai/gpt-4o", "openai/gpt-4o")]
+        [InlineData("modèle-1", "x/MODÈLE-1", "x/MODÈLE-1")]
         public void Maps_The_Standard_Name_To_The_Best_Model_Of_Its_Version(string standard, string models, string expected)
         {
             var plan = new RedirectPlanner(new[] { standard }).Plan(TestChannels.With(models));
