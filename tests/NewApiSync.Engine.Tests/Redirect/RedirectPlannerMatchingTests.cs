@@ -32,7 +32,7 @@ namespace NewApiSync.Engine.Tests.Redirect
         [InlineData("modèle-1", "x/MODÈLE-1", "x/MODÈLE-1")]
         public void Maps_The_Standard_Name_To_The_Best_Model_Of_Its_Version(string standard, string models, string expected)
         {
-            var plan = new RedirectPlanner(new[] { standard }).Plan(TestChannels.With(models));
+            var plan = PlanOne(standard, models);
             var entry = Assert.Single(plan.Added);
             Assert.Equal(standard.Trim(), entry.Key);
             Assert.Equal(expected, entry.Value);
@@ -54,7 +54,7 @@ namespace NewApiSync.Engine.Tests.Redirect
         [InlineData("gpt-4o-2024-08-06", "gpt-4o-2024-08-06", RedirectSkipReason.AlreadyPresent)]
         public void Leaves_A_Standard_Name_Unmapped_With_The_Reason(string standard, string models, RedirectSkipReason expected)
         {
-            var plan = new RedirectPlanner(new[] { standard }).Plan(TestChannels.With(models));
+            var plan = PlanOne(standard, models);
             Assert.Empty(plan.Added);
             Assert.Equal(expected, plan.UnmatchedReason(standard));
             Assert.False(plan.Changed);
@@ -140,5 +140,8 @@ namespace NewApiSync.Engine.Tests.Redirect
             Assert.Throws<ArgumentNullException>(() => new RedirectPlanner(null!));
             Assert.Throws<ArgumentNullException>(() => new RedirectPlanner(new[] { "gpt-4o" }).Plan(null!));
         }
+
+        private static RedirectPlan PlanOne(string standard, string models) =>
+            new RedirectPlanner(new[] { standard }).Plan(TestChannels.With(models));
     }
 }
