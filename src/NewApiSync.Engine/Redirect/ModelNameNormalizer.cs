@@ -77,20 +77,27 @@ namespace NewApiSync.Engine.Redirect
 
         /// <summary>
         /// A number that is equal for any two names with the same <see cref="NormalizedModelName.VersionKey"/>, computed
-        /// without allocating, so a planner can pass over the many models that cannot match any standard name before
-        /// normalizing them. Different keys may share a signature (then normalizing tells). Names with characters
+        /// without building any string, so a planner can pass over the many models that cannot match any standard name
+        /// before normalizing them. Different keys may share a signature (then normalizing tells). Names with characters
         /// outside ASCII, whose lowercase forms are not simple, get <see cref="UnknownSignature"/>: normalize those.
         /// </summary>
         internal static long VersionSignature(string name)
         {
             int start = CoreRange(name, out int coreEnd);
-            int end = FindStamp(name, start, coreEnd, out _);
+            return SignatureOf(name, start, FindStamp(name, start, coreEnd, out _));
+        }
+
+        /// <summary>The signature of an already normalized name (lowercase, so any character set is fine).</summary>
+        internal static long VersionSignature(NormalizedModelName name) => SignatureOf(name.Normalized, 0, name.Normalized.Length);
+
+        private static long SignatureOf(string text, int start, int end)
+        {
             long sum = 0;
             int pieces = 0;
             bool inPiece = false;
             for (int i = start; i < end; i++)
             {
-                char c = name[i];
+                char c = text[i];
                 if (c > 127)
                 {
                     return UnknownSignature;

@@ -17,7 +17,7 @@ namespace NewApiSync.Engine.Redirect
             foreach (NormalizedModelName standard in standards)
             {
                 _keys.Add(standard.VersionKey);
-                _signatures.Add(ModelNameNormalizer.VersionSignature(standard.Original));
+                _signatures.Add(ModelNameNormalizer.VersionSignature(standard));
             }
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Text.RegularExpressions;
 using NewApiSync.Engine.Redirect;
 using Xunit;
 
@@ -30,8 +31,10 @@ namespace NewApiSync.Engine.Tests.Redirect
         [InlineData("gemini-2.5-flash", "gemini-2.5-flash-lite,google/gemini-2.5-flash", "google/gemini-2.5-flash")]
         [InlineData("  gpt-4o  ", "openai/gpt-4o", "openai/gpt-4o")]
         [InlineData("modèle-1", "x/MODÈLE-1", "x/MODÈLE-1")]
+        [InlineData("\u212A-model", "vendor/k-model", "vendor/k-model")]
         public void Maps_The_Standard_Name_To_The_Best_Model_Of_Its_Version(string standard, string models, string expected)
         {
+            standard = Regex.Unescape(standard);
             var plan = PlanOne(standard, models);
             var entry = Assert.Single(plan.Added);
             Assert.Equal(standard.Trim(), entry.Key);
