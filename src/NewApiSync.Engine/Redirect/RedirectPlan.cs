@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Channels;
 using NewApiSync.Engine.Results;
@@ -120,6 +121,50 @@ namespace NewApiSync.Engine.Redirect
             ErrorKind = NewApiErrorKind.InvalidExistingMapping,
         };
 
+        /// <summary>
+        /// One line for -WhatIf and verbose messages: the entries that would be added or replaced, what leaves the
+        /// mapping and models; the error or reason when nothing would be written.
+        /// </summary>
+        public string Describe()
+        {
+            if (ErrorKind is not null || !Changed)
+            {
+                return Error ?? Reason ?? "no change";
+            }
+
+            var parts = new List<string>();
+            if (OldMapping is null)
+            {
+                parts.Add("replace the invalid model_mapping");
+            }
+
+            foreach (var entry in Added)
+            {
+                parts.Add(Replaced.TryGetValue(entry.Key, out string old)
+                    ? $"replace {entry.Key} \u2192 {entry.Value} (was {old})"
+                    : $"add {entry.Key} \u2192 {entry.Value}");
+            }
+
+            AddList(parts, "remove mapping entries", RemovedMappingKeys);
+            AddList(parts, "add to models", ModelsAdded);
+            AddList(parts, "remove from models", ModelsRemoved);
+            return string.Join("; ", parts);
+        }
+
         public override string ToString() => $"{Kind} {ChannelName} (#{ChannelId}): {Status}";
+
+        /// <summary>"what (3): a, b, c", naming at most ten so a large clear stays one readable line.</summary>
+        private static void AddList(List<string> parts, string what, IReadOnlyList<string> names)
+        {
+            const int MaxNamed = 10;
+            if (names.Count == 0)
+            {
+                return;
+            }
+
+            string named = string.Join(", ", names.Take(MaxNamed));
+            string more = names.Count > MaxNamed ? $", \u2026 (+{names.Count - MaxNamed} more)" : string.Empty;
+            parts.Add($"{what} ({names.Count}): {named}{more}");
+        }
     }
 }

@@ -71,8 +71,8 @@ namespace NewApiSync.Engine.Redirect
                     : ChannelModelList.From(channel.ModelList.Concat(matches.ModelsAdded)),
                 Added = ModelMapping.From(matches.Added),
                 Replaced = ModelMapping.From(matches.Replaced),
-                Unmatched = matches.Unmatched,
-                ModelsAdded = matches.ModelsAdded,
+                Unmatched = matches.Unmatched.ToArray(),
+                ModelsAdded = matches.ModelsAdded.ToArray(),
                 // A pruned key that a standard name took again was rewritten, not removed: Replaced shows it.
                 RemovedMappingKeys = pruned.Where(key => !newMapping.ContainsKey(key)).ToArray(),
                 Reason = channel.ModelMapping is null ? $"The invalid model_mapping was replaced ({channel.ModelMappingError})" : null,
