@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Channels;
+using NewApiSync.Engine.Redirect;
+
+namespace NewApiSync.Engine.Results
+{
+    /// <summary>
+    /// One channel's outcome of New-NewApiModelRedirect or Clear-NewApiModelRedirect. <see cref="FromPlan"/> fills the
+    /// planned part; the cmdlet then records what the write did (status, HTTP status, attempts, times).
+    /// </summary>
+    public sealed class NewApiModelRedirectResult
+    {
+        public string RunId { get; set; } = string.Empty;
+
+        public int ChannelId { get; set; }
+
+        public string ChannelName { get; set; } = string.Empty;
+
+        public RedirectStatus Status { get; set; }
+
+        /// <summary>Entries written, standard → actual, in standard-list order (replacements included).</summary>
+        public ModelMapping Added { get; set; } = ModelMapping.Empty;
+
+        /// <summary>The entries of <see cref="Added"/> that overwrote another target: standard → previous target.</summary>
+        public ModelMapping Replaced { get; set; } = ModelMapping.Empty;
+
+        /// <summary>Standard names that got no entry → why (a <see cref="RedirectSkipReason"/> name), in list order.</summary>
+        public IReadOnlyDictionary<string, string> Unmatched { get; set; } = ModelMapping.Empty;
+
+        public string[] ModelsAdded { get; set; } = Array.Empty<string>();
+
+        public string[] ModelsRemoved { get; set; } = Array.Empty<string>();
+
+        /// <summary>Mapping keys a clear or prune removed.</summary>
+        public string[] MappingKeysRemoved { get; set; } = Array.Empty<string>();
+
+        /// <summary>The mapping after the run; null when the stored one is invalid and was left alone.</summary>
+        public ModelMapping? Mapping { get; set; }
+
+        /// <summary>model_mapping text before the run, exactly as stored.</summary>
+        public string? OldModelMapping { get; set; }
+
+        /// <summary>model_mapping text written by the run; null when the mapping was not rewritten.</summary>
+        public string? NewModelMapping { get; set; }
+
+        public string? Reason { get; set; }
+
+        public string? Error { get; set; }
+
+        public NewApiErrorKind? ErrorKind { get; set; }
+
+        public int? HttpStatus { get; set; }
+
+        /// <summary>Total tries for this channel, retries included.</summary>
+        public int Attempts { get; set; }
+
+        public DateTimeOffset StartedAt { get; set; }
+
+        public DateTimeOffset FinishedAt { get; set; }
+
+        public TimeSpan Duration => FinishedAt >= StartedAt ? FinishedAt - StartedAt : TimeSpan.Zero;
+
+        /// <summary>The result a plan leads to if its write (when it needs one) succeeds.</summary>
+        public static NewApiModelRedirectResult FromPlan(RedirectPlan plan, string runId)
+        {
+            if (plan is null)
+            {
+                throw new ArgumentNullException(nameof(plan));
+            }
+
+            return new NewApiModelRedirectResult
+            {
+                RunId = runId ?? string.Empty,
+                ChannelId = plan.ChannelId,
+                ChannelName = plan.ChannelName,
+                Status = plan.Status,
+                Added = plan.Added,
+                Replaced = plan.Replaced,
+                Unmatched = ModelMapping.From(plan.Unmatched.Select(u => new KeyValuePair<string, string>(u.Key, u.Value.ToString()))),
+                ModelsAdded = plan.ModelsAdded.ToArray(),
+                ModelsRemoved = plan.ModelsRemoved.ToArray(),
+                MappingKeysRemoved = plan.RemovedMappingKeys.ToArray(),
+                Mapping = plan.NewMapping,
+                OldModelMapping = plan.OldMappingRaw,
+                NewModelMapping = plan.MappingChanged ? plan.NewMapping!.ToJson() : null,
+                Reason = plan.Reason,
+                Error = plan.Error,
+                ErrorKind = plan.ErrorKind,
+            };
+        }
+
+        public override string ToString() => $"{ChannelName} (#{ChannelId}): {Status}";
+    }
+}

@@ -1,0 +1,17 @@
+namespace NewApiSync.Engine.Results
+{
+    /// <summary>What New-NewApiModelRedirect or Clear-NewApiModelRedirect did (or, planned, would do) to one channel.</summary>
+    public enum RedirectStatus
+    {
+        /// <summary>Models or mapping were (or would be) written.</summary>
+        Updated,
+        /// <summary>Nothing needed writing.</summary>
+        Unchanged,
+        /// <summary>The mapping was (or would be) cleared.</summary>
+        Cleared,
+        /// <summary>The channel was left alone on purpose (e.g. it has no mapping to clear, or it is disabled).</summary>
+        Skipped,
+        /// <summary>The channel could not be processed; see Error and ErrorKind.</summary>
+        Failed,
+    }
+}
