@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using NewApiSync.Engine.Channels;
+using NewApiSync.Engine.Redirect;
 
 namespace NewApiSync.Engine.Sync
 {
@@ -57,31 +58,13 @@ namespace NewApiSync.Engine.Sync
             foreach (string model in channel.ModelList)
             {
                 if (!offered.Contains(model) && mapping.TryGetValue(model, out string target) && target != model &&
-                    FinalTarget(mapping, model) is string final && offered.Contains(final))
+                    MissingTargetPruner.ResolveTarget(mapping, model) is string final && offered.Contains(final))
                 {
                     kept.Add(model);
                 }
             }
 
             return kept;
-        }
-
-        /// <summary>Follows a mapping chain (a → b → c) as New API does; null on a cycle.</summary>
-        internal static string? FinalTarget(ModelMapping mapping, string key)
-        {
-            var seen = new HashSet<string> { key };
-            string current = key;
-            while (mapping.TryGetValue(current, out string next) && next != current)
-            {
-                if (!seen.Add(next))
-                {
-                    return null;
-                }
-
-                current = next;
-            }
-
-            return current;
         }
     }
 }
