@@ -184,7 +184,8 @@ namespace NewApiSync.Engine.Tests.Journal
                 child.WaitForExit();
             }
 
-            Assert.True(Assert.Single(journal.ReadRuns()).Interrupted);
+            // The killed processes' locks go with them, a moment after they exit.
+            Assert.True(SpinUntil(() => Assert.Single(journal.ReadRuns()).Interrupted), "the run never became Interrupted");
         }
 
         [Fact]
