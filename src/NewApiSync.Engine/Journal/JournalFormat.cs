@@ -82,8 +82,11 @@ namespace NewApiSync.Engine.Journal
         public static NewApiSyncRun ReadRun(JsonElement line) =>
             line.Deserialize<NewApiSyncRun>(Options) ?? throw new JsonException("The line holds null instead of a run.");
 
-        public static NewApiSyncResult ReadResult(JsonElement line) =>
-            line.Deserialize<NewApiSyncResult>(Options) ?? throw new JsonException("The line holds null instead of a channel result.");
+        public static NewApiSyncRun ReadRun(ReadOnlyMemory<byte> line) =>
+            JsonSerializer.Deserialize<NewApiSyncRun>(line.Span, Options) ?? throw new JsonException("The line holds null instead of a run.");
+
+        public static NewApiSyncResult ReadResult(ReadOnlyMemory<byte> line) =>
+            JsonSerializer.Deserialize<NewApiSyncResult>(line.Span, Options) ?? throw new JsonException("The line holds null instead of a channel result.");
 
         // The record's own properties come from the serializer (so new properties on the result types reach the journal
         // without touching this code); "type" is written first so a reader can dispatch before reading the rest.

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text.Json;
 using NewApiSync.Engine.Results;
 
 namespace NewApiSync.Engine.Journal
@@ -35,36 +34,25 @@ namespace NewApiSync.Engine.Journal
             };
         }
 
+        /// <summary>Whether the channel name and error must be read from each line (only for Search).</summary>
+        internal bool NeedsText => !string.IsNullOrEmpty(Search);
+
         /// <summary>Tests a channel line without deserializing it, so a filtered query over a large journal stays cheap.</summary>
-        internal Func<JsonElement, bool> LineFilter()
+        internal Func<JournalLine, bool> LineFilter()
         {
             ChannelResultStatus? status = Status;
             string? search = string.IsNullOrEmpty(Search) ? null : Search;
             HashSet<int>? ids = ChannelIds is { Count: > 0 } ? new HashSet<int>(ChannelIds) : null;
             return line =>
-            {
-                int channelId = line.TryGetProperty("channelId", out JsonElement id) && id.TryGetInt32(out int value) ? value : int.MinValue;
-                if (ids != null && !ids.Contains(channelId))
-                {
-                    return false;
-                }
-
-                if (status != null &&
-                    !(line.TryGetProperty("status", out JsonElement s) && s.ValueKind == JsonValueKind.String &&
-                      string.Equals(s.GetString(), status.Value.ToString(), StringComparison.OrdinalIgnoreCase)))
-                {
-                    return false;
-                }
-
-                return search is null ||
-                       channelId.ToString(CultureInfo.InvariantCulture).IndexOf(search, StringComparison.OrdinalIgnoreCase) >= 0 ||
-                       Contains(line, "channelName", search) ||
-                       Contains(line, "error", search);
-            };
+                (ids is null || (line.ChannelId is int id && ids.Contains(id))) &&
+                (status is null || line.Status == status) &&
+                (search is null ||
+                 (line.ChannelId is int channelId && channelId.ToString(CultureInfo.InvariantCulture).IndexOf(search, StringComparison.OrdinalIgnoreCase) >= 0) ||
+                 Contains(line.ChannelName, search) ||
+                 Contains(line.Error, search));
         }
 
-        private static bool Contains(JsonElement line, string property, string search) =>
-            line.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String &&
-            value.GetString()!.IndexOf(search, StringComparison.OrdinalIgnoreCase) >= 0;
+        private static bool Contains(string? text, string search) =>
+            text != null && text.IndexOf(search, StringComparison.OrdinalIgnoreCase) >= 0;
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Text.Json;
 using NewApiSync.Engine.Results;
 
 namespace NewApiSync.Engine.Journal
@@ -23,18 +22,19 @@ namespace NewApiSync.Engine.Journal
 
         public bool WriterAlive { get; set; }
 
-        public void Add(JsonElement line, Func<JsonElement, bool> keep)
+        public void Add(ReadOnlyMemory<byte> utf8, Func<JournalLine, bool> keep, bool withText)
         {
-            switch (JournalFormat.TypeOf(line))
+            JournalLine line = JournalLine.Read(utf8.Span, withText);
+            switch (line.Type)
             {
-                case JournalFormat.RunStartType:
-                    Header ??= JournalFormat.ReadRun(line);
+                case JournalLineType.RunStart:
+                    Header ??= JournalFormat.ReadRun(utf8);
                     break;
-                case JournalFormat.RunEndType:
-                    End = JournalFormat.ReadRun(line);
+                case JournalLineType.RunEnd:
+                    End = JournalFormat.ReadRun(utf8);
                     break;
-                case JournalFormat.ChannelType:
-                    AddChannel(line, keep);
+                case JournalLineType.Channel:
+                    AddChannel(utf8, line, keep);
                     break;
                 default:
                     // Unknown line types come from newer versions of the format; ignore them.
@@ -78,25 +78,22 @@ namespace NewApiSync.Engine.Journal
             };
         }
 
-        private void AddChannel(JsonElement line, Func<JsonElement, bool> keep)
+        private void AddChannel(ReadOnlyMemory<byte> utf8, JournalLine line, Func<JournalLine, bool> keep)
         {
+            if (keep(line))
+            {
+                Results.Add(JournalFormat.ReadResult(utf8));
+            }
+
             ChannelRecords++;
-            if (line.TryGetProperty("channelId", out JsonElement id) && id.TryGetInt32(out int channelId) &&
-                line.TryGetProperty("status", out JsonElement statusText) && statusText.ValueKind == JsonValueKind.String &&
-                Enum.TryParse(statusText.GetString(), ignoreCase: true, out ChannelResultStatus status) &&
-                Enum.IsDefined(typeof(ChannelResultStatus), status))
+            if (line.ChannelId is int channelId && line.Status is ChannelResultStatus status)
             {
                 StatusByChannel[channelId] = status;
             }
 
-            if (line.TryGetProperty("changed", out JsonElement changed) && changed.ValueKind == JsonValueKind.True)
+            if (line.Changed)
             {
                 Changed++;
-            }
-
-            if (keep(line))
-            {
-                Results.Add(JournalFormat.ReadResult(line));
             }
         }
     }

@@ -158,15 +158,16 @@ namespace NewApiSync.Engine.Journal
                 return WithHeader(end, header);
             }
 
-            RunContents? contents = Read(_ => false, warn);
+            RunContents? contents = Read(_ => false, withText: false, warn);
             return contents?.Summary(header);
         }
 
         /// <summary>
         /// Reads every line. Channel lines for which <paramref name="keep"/> is true are deserialized into
-        /// <see cref="RunContents.Results"/>; all of them are counted. Null when the file has vanished (pruned meanwhile).
+        /// <see cref="RunContents.Results"/>; all of them are counted. <paramref name="withText"/> makes the channel name and
+        /// error available to <paramref name="keep"/>. Null when the file has vanished (pruned meanwhile).
         /// </summary>
-        public RunContents? Read(Func<JsonElement, bool> keep, Action<string> warn)
+        public RunContents? Read(Func<JournalLine, bool> keep, bool withText, Action<string> warn)
         {
             byte[] data;
             try
@@ -202,8 +203,7 @@ namespace NewApiSync.Engine.Journal
 
                 try
                 {
-                    using JsonDocument document = JsonDocument.Parse(line);
-                    contents.Add(document.RootElement, keep);
+                    contents.Add(line, keep, withText);
                 }
                 catch (JsonException ex)
                 {

@@ -129,7 +129,7 @@ namespace NewApiSync.Engine.Journal
         {
             RunQuery.ValidateRunId(runId, nameof(runId));
             RunFile file = RunFile.For(RunsDirectory, runId);
-            RunContents? contents = File.Exists(file.Path) ? file.Read(_ => false, _warn) : null;
+            RunContents? contents = File.Exists(file.Path) ? file.Read(_ => false, withText: false, _warn) : null;
             if (contents?.Header is null)
             {
                 throw new ArgumentException($"The journal of {SiteKey} has no readable run '{runId}'.", nameof(runId));
@@ -199,10 +199,10 @@ namespace NewApiSync.Engine.Journal
 
         private IEnumerable<NewApiSyncResult> ReadResultsValidated(ResultQuery query)
         {
-            Func<System.Text.Json.JsonElement, bool> keep = query.LineFilter();
+            Func<JournalLine, bool> keep = query.LineFilter();
             foreach ((RunFile file, NewApiSyncRun _) in SelectRuns(query.RunScope()))
             {
-                RunContents? contents = file.Read(keep, _warn);
+                RunContents? contents = file.Read(keep, query.NeedsText, _warn);
                 if (contents is null)
                 {
                     continue;
