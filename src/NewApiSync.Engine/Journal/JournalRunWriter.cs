@@ -13,16 +13,19 @@ namespace NewApiSync.Engine.Journal
     {
         private readonly SyncJournal _journal;
         private readonly object _gate = new();
+        private readonly NewApiSyncRun _header;
+        private readonly RunTally _tally = new();
         private FileStream? _stream;
         private bool _completed;
         private Exception? _failure;
         private int _channelRecords;
 
-        private JournalRunWriter(SyncJournal journal, string filePath, string runId, FileStream stream)
+        private JournalRunWriter(SyncJournal journal, string filePath, NewApiSyncRun header, FileStream stream)
         {
             _journal = journal;
+            _header = header;
             FilePath = filePath;
-            RunId = runId;
+            RunId = header.RunId;
             _stream = stream;
         }
 
@@ -57,7 +60,7 @@ namespace NewApiSync.Engine.Journal
                 throw new InvalidOperationException($"The journal already has a run '{header.RunId}' ({filePath}); every run needs a new RunId.", ex);
             }
 
-            var writer = new JournalRunWriter(journal, filePath, header.RunId, stream);
+            var writer = new JournalRunWriter(journal, filePath, header, stream);
             try
             {
                 writer.WriteLine(line);
@@ -74,15 +77,7 @@ namespace NewApiSync.Engine.Journal
         /// <summary>Writes one channel's record and flushes it to disk before returning.</summary>
         public void Append(NewApiSyncResult result)
         {
-            if (result is null)
-            {
-                throw new ArgumentNullException(nameof(result));
-            }
-
-            if (!string.Equals(result.RunId, RunId, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"The result for channel {result.ChannelId} has RunId '{result.RunId}', not this run's '{RunId}'.", nameof(result));
-            }
+            CheckRunId(result ?? throw new ArgumentNullException(nameof(result)), result.RunId, nameof(result));
 
             // Serialize outside the lock: concurrent workers only queue for the write itself.
             byte[] line = JournalFormat.ChannelLine(result);
@@ -90,7 +85,22 @@ namespace NewApiSync.Engine.Journal
             {
                 ThrowIfNotWritable();
                 WriteLine(line);
+                _tally.Add(result.ChannelId, result.Status, result.Changed);
                 _channelRecords++;
+            }
+        }
+
+        /// <summary>
+        /// The summary of what was appended so far (latest record per channel; Total includes planned channels never
+        /// reached), for <see cref="Complete"/> when the caller keeps no counts of its own.
+        /// </summary>
+        public NewApiSyncRun Summary(DateTimeOffset finishedAt, DateTimeOffset? nextScheduledTime = null)
+        {
+            lock (_gate)
+            {
+                NewApiSyncRun summary = _tally.Summarize(_header, finishedAt, interrupted: false);
+                summary.NextScheduledTime = nextScheduledTime;
+                return summary;
             }
         }
 
@@ -100,16 +110,7 @@ namespace NewApiSync.Engine.Journal
         /// </summary>
         public void Complete(NewApiSyncRun summary)
         {
-            if (summary is null)
-            {
-                throw new ArgumentNullException(nameof(summary));
-            }
-
-            if (!string.Equals(summary.RunId, RunId, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"The summary has RunId '{summary.RunId}', not this run's '{RunId}'.", nameof(summary));
-            }
-
+            CheckRunId(summary ?? throw new ArgumentNullException(nameof(summary)), summary.RunId, nameof(summary));
             byte[] line = JournalFormat.RunEndLine(summary);
             lock (_gate)
             {
@@ -135,6 +136,15 @@ namespace NewApiSync.Engine.Journal
             lock (_gate)
             {
                 CloseStream();
+            }
+        }
+
+        private void CheckRunId(object record, string runId, string parameterName)
+        {
+            if (!string.Equals(runId, RunId, StringComparison.Ordinal))
+            {
+                string what = record is NewApiSyncResult result ? $"The result for channel {result.ChannelId}" : "The summary";
+                throw new ArgumentException($"{what} has RunId '{runId}', not this run's '{RunId}'.", parameterName);
             }
         }
 

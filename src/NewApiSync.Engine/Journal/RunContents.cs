@@ -13,12 +13,8 @@ namespace NewApiSync.Engine.Journal
 
         public List<NewApiSyncResult> Results { get; } = new();
 
-        /// <summary>Each channel's latest status in the run, in the order channels first appeared.</summary>
-        public Dictionary<int, ChannelResultStatus> StatusByChannel { get; } = new();
-
-        public int ChannelRecords { get; private set; }
-
-        public int Changed { get; private set; }
+        /// <summary>Each channel's latest outcome in the run.</summary>
+        public RunTally Tally { get; } = new();
 
         public bool WriterAlive { get; set; }
 
@@ -50,32 +46,7 @@ namespace NewApiSync.Engine.Journal
                 return RunFile.WithHeader(End, header);
             }
 
-            var counts = new int[4];
-            foreach (ChannelResultStatus status in StatusByChannel.Values)
-            {
-                counts[(int)status]++;
-            }
-
-            return new NewApiSyncRun
-            {
-                RunId = header.RunId,
-                Kind = header.Kind,
-                BaseUrl = header.BaseUrl,
-                UserId = header.UserId,
-                Mode = header.Mode,
-                StartedAt = header.StartedAt,
-                WhatIf = header.WhatIf,
-                PlannedChannelIds = header.PlannedChannelIds,
-                // Planned but never reached channels still belong to the run's total.
-                Total = Math.Max(StatusByChannel.Count, header.PlannedChannelIds?.Length ?? 0),
-                Succeeded = counts[(int)ChannelResultStatus.Succeeded],
-                Failed = counts[(int)ChannelResultStatus.Failed],
-                Skipped = counts[(int)ChannelResultStatus.Skipped],
-                Cancelled = counts[(int)ChannelResultStatus.Cancelled],
-                Changed = Changed,
-                FinishedAt = null,
-                Interrupted = !WriterAlive,
-            };
+            return Tally.Summarize(header, finishedAt: null, interrupted: !WriterAlive);
         }
 
         private void AddChannel(ReadOnlyMemory<byte> utf8, JournalLine line, Func<JournalLine, bool> keep)
@@ -85,15 +56,9 @@ namespace NewApiSync.Engine.Journal
                 Results.Add(JournalFormat.ReadResult(utf8));
             }
 
-            ChannelRecords++;
             if (line.ChannelId is int channelId && line.Status is ChannelResultStatus status)
             {
-                StatusByChannel[channelId] = status;
-            }
-
-            if (line.Changed)
-            {
-                Changed++;
+                Tally.Add(channelId, status, line.Changed);
             }
         }
     }

@@ -140,14 +140,14 @@ namespace NewApiSync.Engine.Journal
             foreach (int id in contents.Header.PlannedChannelIds ?? Array.Empty<int>())
             {
                 if (seen.Add(id) &&
-                    !(contents.StatusByChannel.TryGetValue(id, out ChannelResultStatus status) &&
+                    !(contents.Tally.TryGetStatus(id, out ChannelResultStatus status) &&
                       status is ChannelResultStatus.Succeeded or ChannelResultStatus.Skipped))
                 {
                     unfinished.Add(id);
                 }
             }
 
-            foreach (KeyValuePair<int, ChannelResultStatus> channel in contents.StatusByChannel)
+            foreach (KeyValuePair<int, ChannelResultStatus> channel in contents.Tally.Statuses)
             {
                 if (channel.Value is ChannelResultStatus.Failed or ChannelResultStatus.Cancelled && seen.Add(channel.Key))
                 {

@@ -206,6 +206,22 @@ namespace NewApiSync.Engine.Tests.Journal
         }
 
         [Fact]
+        public void Summary_Counts_The_Latest_Record_Per_Channel_And_Planned_Channels_In_Total()
+        {
+            NewApiSyncRun header = Header(Epoch, planned: new[] { 1, 2, 3, 4 });
+            using JournalRunWriter writer = OpenJournal(_root.Path).BeginRun(header);
+            writer.Append(Result(header, 1, ChannelResultStatus.Failed));
+            writer.Append(Result(header, 1, ChannelResultStatus.Succeeded));
+            writer.Append(Result(header, 2, ChannelResultStatus.Cancelled));
+
+            NewApiSyncRun summary = writer.Summary(Epoch.AddMinutes(1), Epoch.AddHours(6));
+
+            Assert.Equal((4, 1, 0, 0, 1, 1), (summary.Total, summary.Succeeded, summary.Failed, summary.Skipped, summary.Cancelled, summary.Changed));
+            Assert.Equal((header.RunId, Epoch.AddMinutes(1), Epoch.AddHours(6), false), (summary.RunId, summary.FinishedAt, summary.NextScheduledTime, summary.Interrupted));
+            Assert.Equal(3, writer.ChannelRecords);
+        }
+
+        [Fact]
         public void Append_After_Dispose_Throws_ObjectDisposed()
         {
             NewApiSyncRun header = Header(Epoch);

@@ -50,24 +50,18 @@ namespace NewApiSync.Engine.Tests.Journal
             FinishedAt = run.StartedAt.AddSeconds(channelId + 1),
         };
 
-        public static NewApiSyncRun Summary(NewApiSyncRun header, IReadOnlyCollection<NewApiSyncResult> results) => new()
+        public static NewApiSyncRun Summary(NewApiSyncRun header, IReadOnlyCollection<NewApiSyncResult> results)
         {
-            RunId = header.RunId,
-            Kind = header.Kind,
-            BaseUrl = header.BaseUrl,
-            UserId = header.UserId,
-            Mode = header.Mode,
-            StartedAt = header.StartedAt,
-            WhatIf = header.WhatIf,
-            FinishedAt = header.StartedAt.AddMinutes(5),
-            Total = results.Count,
-            Succeeded = results.Count(r => r.Status == ChannelResultStatus.Succeeded),
-            Failed = results.Count(r => r.Status == ChannelResultStatus.Failed),
-            Skipped = results.Count(r => r.Status == ChannelResultStatus.Skipped),
-            Cancelled = results.Count(r => r.Status == ChannelResultStatus.Cancelled),
-            Changed = results.Count(r => r.Changed),
-            NextScheduledTime = header.StartedAt.AddHours(6),
-        };
+            var tally = new RunTally();
+            foreach (NewApiSyncResult result in results)
+            {
+                tally.Add(result.ChannelId, result.Status, result.Changed);
+            }
+
+            NewApiSyncRun summary = tally.Summarize(header, header.StartedAt.AddMinutes(5), interrupted: false);
+            summary.NextScheduledTime = header.StartedAt.AddHours(6);
+            return summary;
+        }
 
         /// <summary>Writes a whole run; statuses cycle through <paramref name="statuses"/> by channel.</summary>
         public static NewApiSyncRun WriteRun(SyncJournal journal, DateTimeOffset startedAt, int channels, RunKind kind = RunKind.Sync,
@@ -79,18 +73,15 @@ namespace NewApiSync.Engine.Tests.Journal
             }
 
             NewApiSyncRun header = Header(startedAt, kind, mode, Enumerable.Range(1, channels));
-            var results = new List<NewApiSyncResult>();
             using JournalRunWriter writer = journal.BeginRun(header);
             for (int id = 1; id <= channels; id++)
             {
-                NewApiSyncResult result = Result(header, id, statuses[(id - 1) % statuses.Length]);
-                writer.Append(result);
-                results.Add(result);
+                writer.Append(Result(header, id, statuses[(id - 1) % statuses.Length]));
             }
 
             if (complete)
             {
-                writer.Complete(Summary(header, results));
+                writer.Complete(writer.Summary(startedAt.AddMinutes(5), startedAt.AddHours(6)));
             }
 
             return header;
