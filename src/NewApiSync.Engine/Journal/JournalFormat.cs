@@ -28,8 +28,10 @@ namespace NewApiSync.Engine.Journal
     /// <para>
     /// A file without a run-end line is a run still being written, or one whose process died (Interrupted). The writer keeps
     /// the file open with FileShare.Read for the whole run, which holds an OS lock (a share lock on Windows, a shared flock on
-    /// Unix); whoever can open the file with FileShare.None knows no writer holds it any more. Unknown properties and line
-    /// types must be ignored by readers, so later versions can add them.
+    /// Unix); whoever can open the file with FileShare.None knows no writer holds it any more. On file systems where .NET takes no
+    /// flock (NFS, SMB mounts on Unix, or DOTNET_SYSTEM_IO_DISABLEFILELOCKING=1) an unfinished run of a live writer reads as
+    /// Interrupted; pruning still never reaches it, because it only deletes the oldest runs beyond the retention count.
+    /// Unknown properties and line types must be ignored by readers, so later versions can add them.
     /// </para>
     /// </summary>
     internal static class JournalFormat

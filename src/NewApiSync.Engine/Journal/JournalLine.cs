@@ -35,7 +35,8 @@ namespace NewApiSync.Engine.Journal
                 if (reader.ValueTextEquals("type"u8))
                 {
                     reader.Read();
-                    line.Type = reader.ValueTextEquals("channel"u8) ? JournalLineType.Channel
+                    line.Type = reader.TokenType != JsonTokenType.String ? JournalLineType.Unknown
+                        : reader.ValueTextEquals("channel"u8) ? JournalLineType.Channel
                         : reader.ValueTextEquals("run-start"u8) ? JournalLineType.RunStart
                         : reader.ValueTextEquals("run-end"u8) ? JournalLineType.RunEnd
                         : JournalLineType.Unknown;

@@ -205,7 +205,7 @@ namespace NewApiSync.Engine.Journal
                 {
                     contents.Add(line, keep, withText);
                 }
-                catch (JsonException ex)
+                catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException || ex is FormatException)
                 {
                     string problem = $"Journal file '{Path}' line {lineNumber.ToString(CultureInfo.InvariantCulture)}";
                     if (!terminated)

@@ -70,6 +70,34 @@ namespace NewApiSync.Engine.Tests.Journal
         }
 
         [Fact]
+        public void Lines_Of_The_Wrong_Shape_Are_Skipped_With_A_Warning()
+        {
+            SyncJournal journal = OpenJournal(_root.Path, _warnings);
+            NewApiSyncRun header = WriteRun(journal, Epoch, 1);
+            string path = RunPath(journal, header);
+            List<string> lines = File.ReadAllLines(path).ToList();
+            lines.Insert(1, "{\"type\":5,\"channelId\":8}");
+            lines.Insert(1, "[1,2]");
+            lines.Insert(1, "{\"type\":\"channel\",\"channelId\":\"eight\",\"status\":\"Succeeded\"}");
+            lines.Insert(1, "{\"type\":\"channel\"} {\"type\":\"channel\"}");
+            File.WriteAllText(path, string.Join("\n", lines) + "\n");
+
+            Assert.Equal(new[] { 1 }, journal.ReadResults().Select(r => r.ChannelId));
+            Assert.Equal(3, _warnings.Count);
+        }
+
+        [Fact]
+        public void A_Torn_Run_Start_Line_Skips_The_Run_With_A_Warning()
+        {
+            SyncJournal journal = OpenJournal(_root.Path, _warnings);
+            Directory.CreateDirectory(journal.RunsDirectory);
+            File.WriteAllText(Path.Combine(journal.RunsDirectory, RunIds.New(Epoch) + ".jsonl"), "{\"type\":\"run-start\",\"runId\":\"2026");
+
+            Assert.Empty(journal.ReadRuns());
+            Assert.Contains(_warnings, w => w.Contains("run-start line cannot be read"));
+        }
+
+        [Fact]
         public void An_Empty_Run_File_Left_By_A_Crash_Is_Skipped_With_A_Warning()
         {
             SyncJournal journal = OpenJournal(_root.Path, _warnings);
