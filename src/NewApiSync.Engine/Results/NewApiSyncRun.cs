@@ -43,6 +43,12 @@ namespace NewApiSync.Engine.Results
         /// <summary>Set by the run when -WhatIf kept it from writing anything.</summary>
         public bool WhatIf { get; set; }
 
+        /// <summary>
+        /// The channels the run meant to process, in order, when known at its start; lets -FailedOnly also pick the channels an
+        /// interrupted run never reached. Null when the run did not say.
+        /// </summary>
+        public int[]? PlannedChannelIds { get; set; }
+
         public override string ToString() => $"{Kind} {RunId}: {Succeeded} ok, {Failed} failed, {Skipped} skipped, {Cancelled} cancelled";
     }
 }

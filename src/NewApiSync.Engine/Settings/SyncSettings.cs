@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace NewApiSync.Engine.Settings
+{
+    /// <summary>
+    /// The user's sync settings (Get-/Set-NewApiSyncSetting). Holds no secret: the access token never lives here.
+    /// Setters accept anything so a whole bad file or parameter set can be reported at once by <see cref="Validate"/>.
+    /// </summary>
+    public sealed class SyncSettings
+    {
+        public static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(5);
+        public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(30);
+        public static readonly TimeSpan MinRecommendedInterval = TimeSpan.FromHours(1);
+        public static readonly TimeSpan MaxRecommendedInterval = TimeSpan.FromHours(24);
+
+        /// <summary>Whether -IfDue and Start-NewApiAutoSync run at all.</summary>
+        public bool AutoSync { get; set; }
+
+        /// <summary>Time from the end of the last full sync run to the next scheduled one (5 min – 30 days).</summary>
+        public TimeSpan Interval { get; set; } = TimeSpan.FromHours(6);
+
+        /// <summary>Channels processed at once (1 – 32).</summary>
+        public int Concurrency { get; set; } = 2;
+
+        /// <summary>Retries per channel after the first try (0 – 10).</summary>
+        public int MaxRetries { get; set; } = 3;
+
+        /// <summary>Sustained request rate to the site (1 – 10000).</summary>
+        public int RequestsPerMinute { get; set; } = 20;
+
+        /// <summary>Requests allowed at once above the sustained rate (1 – 1000).</summary>
+        public int Burst { get; set; } = 5;
+
+        /// <summary>Time limit per channel in seconds, 0 for none (0 – 3600).</summary>
+        public int ChannelTimeoutSec { get; set; }
+
+        /// <summary>Wildcard patterns of models to keep (empty: all).</summary>
+        public string[] IncludeModel { get; set; } = Array.Empty<string>();
+
+        /// <summary>Wildcard patterns of models to drop.</summary>
+        public string[] ExcludeModel { get; set; } = Array.Empty<string>();
+
+        /// <summary>Standard model names redirects map to (empty: the built-in list).</summary>
+        public string[] StandardModels { get; set; } = Array.Empty<string>();
+
+        /// <summary>Whether a sync run also creates model redirects.</summary>
+        public bool RedirectAfterSync { get; set; }
+
+        /// <summary>Whether redirects whose target model is gone are removed.</summary>
+        public bool PruneMissingTargets { get; set; }
+
+        /// <summary>Runs kept in each site's journal (1 – 10000).</summary>
+        public int HistoryRetention { get; set; } = 200;
+
+        /// <summary>Every problem, one specific message each (property, value, allowed range); empty when valid.</summary>
+        public IReadOnlyList<string> Validate()
+        {
+            var problems = new List<string>();
+            if (Interval < MinInterval || Interval > MaxInterval)
+            {
+                problems.Add(string.Format(CultureInfo.InvariantCulture,
+                    "Interval {0} is out of range: it must be from {1} (5 minutes) to {2} (30 days); 1 to 24 hours is recommended.",
+                    Interval.ToString("c", CultureInfo.InvariantCulture), MinInterval.ToString("c", CultureInfo.InvariantCulture),
+                    MaxInterval.ToString("c", CultureInfo.InvariantCulture)));
+            }
+
+            CheckRange(problems, nameof(Concurrency), Concurrency, 1, 32);
+            CheckRange(problems, nameof(MaxRetries), MaxRetries, 0, 10);
+            CheckRange(problems, nameof(RequestsPerMinute), RequestsPerMinute, 1, 10000);
+            CheckRange(problems, nameof(Burst), Burst, 1, 1000);
+            CheckRange(problems, nameof(ChannelTimeoutSec), ChannelTimeoutSec, 0, 3600);
+            CheckRange(problems, nameof(HistoryRetention), HistoryRetention, 1, 10000);
+            CheckNames(problems, nameof(IncludeModel), IncludeModel);
+            CheckNames(problems, nameof(ExcludeModel), ExcludeModel);
+            CheckNames(problems, nameof(StandardModels), StandardModels);
+            return problems;
+        }
+
+        /// <summary>Throws <see cref="ArgumentException"/> listing every problem <see cref="Validate"/> finds.</summary>
+        public void ThrowIfInvalid()
+        {
+            IReadOnlyList<string> problems = Validate();
+            if (problems.Count > 0)
+            {
+                throw new ArgumentException("Invalid sync settings: " + string.Join(" ", problems));
+            }
+        }
+
+        /// <summary>Advice that is not an error, e.g. an interval outside the recommended 1 – 24 hours.</summary>
+        public IReadOnlyList<string> Recommendations()
+        {
+            var advice = new List<string>();
+            if (Interval >= MinInterval && Interval < MinRecommendedInterval)
+            {
+                advice.Add($"Interval {Interval.ToString("c", CultureInfo.InvariantCulture)} is shorter than the recommended 1 hour; frequent runs add load on the site and its upstreams.");
+            }
+            else if (Interval > MaxRecommendedInterval && Interval <= MaxInterval)
+            {
+                advice.Add($"Interval {Interval.ToString("c", CultureInfo.InvariantCulture)} is longer than the recommended 24 hours; model lists may go stale in between.");
+            }
+
+            return advice;
+        }
+
+        /// <summary>A deep copy, so -WhatIf and validation can work on a changed copy.</summary>
+        public SyncSettings Clone()
+        {
+            var copy = (SyncSettings)MemberwiseClone();
+            copy.IncludeModel = (string[]?)IncludeModel?.Clone()!;
+            copy.ExcludeModel = (string[]?)ExcludeModel?.Clone()!;
+            copy.StandardModels = (string[]?)StandardModels?.Clone()!;
+            return copy;
+        }
+
+        private static void CheckRange(List<string> problems, string name, int value, int min, int max)
+        {
+            if (value < min || value > max)
+            {
+                problems.Add(string.Format(CultureInfo.InvariantCulture, "{0} {1} is out of range: it must be from {2} to {3}.", name, value, min, max));
+            }
+        }
+
+        private static void CheckNames(List<string> problems, string name, string[]? values)
+        {
+            if (values is null)
+            {
+                problems.Add($"{name} must be a list of names (it is null); use an empty list for none.");
+                return;
+            }
+
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (string.IsNullOrWhiteSpace(values[i]))
+                {
+                    problems.Add(string.Format(CultureInfo.InvariantCulture, "{0}[{1}] is empty; every entry must be a model name or wildcard pattern.", name, i));
+                }
+            }
+        }
+    }
+}
