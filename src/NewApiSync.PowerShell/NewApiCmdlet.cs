@@ -42,8 +42,53 @@ namespace NewApiSync.PowerShell
             }
         }
 
-        /// <summary>Turns a caller's cancellation into PowerShell's way of stopping.</summary>
         internal T RunOnWorker<T>(Func<INewApiLog, CancellationToken, Task<T>> work) => RunOnWorker((log, _, ct) => work(log, ct));
+
+        /// <summary>True under -WhatIf (given, or inherited through $WhatIfPreference).</summary>
+        protected bool IsWhatIf
+        {
+            get
+            {
+                if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? given))
+                {
+                    return given is SwitchParameter s ? s.IsPresent : given is true;
+                }
+
+                object? preference = GetVariableValue("WhatIfPreference");
+                return preference is SwitchParameter p ? p.IsPresent : preference is true;
+            }
+        }
+
+        /// <summary>Where journals and settings live for a connection: its own folder (the sandbox's), else the user's.</summary>
+        internal static string DataRootFor(NewApiConnection? connection) =>
+            connection?.DataDirectory ?? Engine.Storage.DataDirectory.ResolveRoot();
+
+        /// <summary>The saved settings under <paramref name="dataRoot"/>; a damaged file stops the command with what is wrong.</summary>
+        protected Engine.Settings.SyncSettings LoadSettings(string dataRoot)
+        {
+            var store = new Engine.Settings.SyncSettingsStore(dataRoot);
+            try
+            {
+                return store.Load();
+            }
+            catch (System.IO.InvalidDataException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("SettingsFileInvalid", ErrorCategory.InvalidData, ex.Message, store.FilePath,
+                    $"Fix or delete {store.FilePath} (Set-NewApiSyncSetting writes a valid one).", ex));
+                throw; // unreachable: ThrowTerminatingError throws
+            }
+        }
+
+        /// <summary>
+        /// A cancelled run after Ctrl+C becomes PowerShell's own way of stopping, so nothing is reported as an error.
+        /// </summary>
+        internal void ThrowIfStopping(Exception ex)
+        {
+            if (ex is OperationCanceledException && _stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
 
         protected override void StopProcessing() => _stopping.Cancel();
 

@@ -83,8 +83,8 @@ namespace NewApiSync.Sandbox
         /// <summary>Sets what a channel's upstream provider lists (fetch_models) from now on.</summary>
         public void SetUpstream(int id, params string[] models) => Require(Change(id, c => c.UpstreamModels = models), id);
 
-        /// <summary>Makes a channel's upstream fail (message) or work again (null).</summary>
-        public void SetUpstreamError(int id, string? message) => Require(Change(id, c => c.UpstreamError = message), id);
+        /// <summary>Makes a channel's upstream fail (message) or work again (null or empty: PowerShell passes $null as "").</summary>
+        public void SetUpstreamError(int id, string? message) => Require(Change(id, c => c.UpstreamError = string.IsNullOrEmpty(message) ? null : message), id);
 
         private static void Require(SandboxChannel? changed, int id)
         {

@@ -70,6 +70,12 @@ namespace NewApiSync.Engine.Api
         /// </summary>
         public object? Sandbox { get; set; }
 
+        /// <summary>
+        /// Where this connection's journal and settings live, when not the user's data folder: the sandbox keeps its
+        /// own throwaway folder so trying things never touches an admin's real history or settings.
+        /// </summary>
+        public string? DataDirectory { get; set; }
+
         public DateTimeOffset ConnectedAt { get; set; } = DateTimeOffset.UtcNow;
 
         /// <summary>Identifies the site's journal and settings: base URL and user id, never the token.</summary>

@@ -37,5 +37,7 @@ namespace NewApiSync.Engine.Api
         Cancelled,
         /// <summary>A write whose outcome could not be established even after reading the channel back.</summary>
         UncertainWrite,
+        /// <summary>Another run for the same site holds its run lock (a scheduled run and a manual one).</summary>
+        RunInProgress,
     }
 }

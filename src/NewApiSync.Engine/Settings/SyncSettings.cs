@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using NewApiSync.Engine.Runs;
 
 namespace NewApiSync.Engine.Settings
 {
@@ -66,11 +67,11 @@ namespace NewApiSync.Engine.Settings
                     MaxInterval.ToString("c", CultureInfo.InvariantCulture)));
             }
 
-            CheckRange(problems, nameof(Concurrency), Concurrency, 1, 32);
-            CheckRange(problems, nameof(MaxRetries), MaxRetries, 0, 10);
-            CheckRange(problems, nameof(RequestsPerMinute), RequestsPerMinute, 1, 10000);
-            CheckRange(problems, nameof(Burst), Burst, 1, 1000);
-            CheckRange(problems, nameof(ChannelTimeoutSec), ChannelTimeoutSec, 0, 3600);
+            CheckRange(problems, nameof(Concurrency), Concurrency, RunOptions.MinConcurrency, RunOptions.MaxConcurrency);
+            CheckRange(problems, nameof(MaxRetries), MaxRetries, RunOptions.MinRetries, RunOptions.MaxRetriesLimit);
+            CheckRange(problems, nameof(RequestsPerMinute), RequestsPerMinute, RunOptions.MinRequestsPerMinute, RunOptions.MaxRequestsPerMinute);
+            CheckRange(problems, nameof(Burst), Burst, RunOptions.MinBurst, RunOptions.MaxBurst);
+            CheckRange(problems, nameof(ChannelTimeoutSec), ChannelTimeoutSec, 0, RunOptions.MaxChannelTimeoutSec);
             CheckRange(problems, nameof(HistoryRetention), HistoryRetention, 1, 10000);
             CheckNames(problems, nameof(IncludeModel), IncludeModel);
             CheckNames(problems, nameof(ExcludeModel), ExcludeModel);

@@ -33,6 +33,11 @@ namespace NewApiSync.PowerShell.Commands
         [ValidateRange(1, 1000000)]
         public int RateLimitRequests { get; set; }
 
+        /// <summary>Where the sandbox's journal and settings go; by default a throwaway folder removed by Stop-NewApiSandbox.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DataDirectory { get; set; }
+
         protected override void ProcessRecord()
         {
             ModuleSession session = ModuleSession.Current;
@@ -52,6 +57,7 @@ namespace NewApiSync.PowerShell.Commands
             }
 
             SandboxServer server = SandboxServer.Start(site, options);
+            var sandbox = new SandboxSession(server, DataDirectory is null ? null : GetUnresolvedProviderPathFromPSPath(DataDirectory));
             NewApiConnection connection;
             using (var token = NewApiConnectedCmdlet.ToSecureString(server.AccessToken))
             {
@@ -60,12 +66,13 @@ namespace NewApiSync.PowerShell.Commands
                     IsSandbox = true,
                     ServerVersion = server.Options.Version,
                     Sandbox = server,
+                    DataDirectory = sandbox.DataDirectory,
                 };
             }
 
-            session.Sandbox = server;
+            session.Sandbox = sandbox;
             session.DefaultConnection = connection;
-            WriteVerbose($"The sandbox listens on {connection.BaseUrl} ({Generation} generation) and is now this session's connection.");
+            WriteVerbose($"The sandbox listens on {connection.BaseUrl} ({Generation} generation) and is now this session's connection; its journal and settings live in {sandbox.DataDirectory}.");
             WriteObject(connection);
         }
     }

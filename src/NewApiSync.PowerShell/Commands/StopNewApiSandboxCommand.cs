@@ -23,7 +23,7 @@ namespace NewApiSync.PowerShell.Commands
 
         internal static void StopSessionSandbox(ModuleSession session)
         {
-            if (session.DefaultConnection is { IsSandbox: true } connection && ReferenceEquals(connection.Sandbox, session.Sandbox))
+            if (session.DefaultConnection is { IsSandbox: true } connection && ReferenceEquals(connection.Sandbox, session.Sandbox?.Server))
             {
                 session.DefaultConnection = null;
             }

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Results;
 
 namespace NewApiSync.PowerShell.Internal
 {
@@ -27,6 +28,7 @@ namespace NewApiSync.PowerShell.Internal
             NewApiErrorKind.ChannelTimeout => ErrorCategory.OperationTimeout,
             NewApiErrorKind.Cancelled => ErrorCategory.OperationStopped,
             NewApiErrorKind.UncertainWrite => ErrorCategory.InvalidResult,
+            NewApiErrorKind.RunInProgress => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.NotSpecified,
         };
 
@@ -48,6 +50,7 @@ namespace NewApiSync.PowerShell.Internal
             NewApiErrorKind.ChannelTimeout => "Raise -ChannelTimeoutSec or re-run with -FailedOnly.",
             NewApiErrorKind.Cancelled => "Re-run with -FailedOnly to finish the remaining channels.",
             NewApiErrorKind.UncertainWrite => "Check the channel with Get-NewApiChannel and re-run with -FailedOnly.",
+            NewApiErrorKind.RunInProgress => "Wait for the other run to finish (Get-NewApiSyncHistory -Run shows it), then try again.",
             _ => "See about_NewApiSync for troubleshooting.",
         };
 
@@ -55,6 +58,16 @@ namespace NewApiSync.PowerShell.Internal
         {
             var record = new ErrorRecord(ex, errorId, CategoryOf(ex.Kind), target);
             record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = AdviceFor(ex.Kind) };
+            return record;
+        }
+
+        /// <summary>The non-terminating error of a channel that failed in a run; its target is the channel's record.</summary>
+        public static ErrorRecord ForFailedChannel(NewApiSyncResult result, string errorId)
+        {
+            NewApiErrorKind kind = result.ErrorKind ?? NewApiErrorKind.Rejected;
+            var exception = new NewApiException(kind, $"Channel '{result.ChannelName}' (#{result.ChannelId}) failed: {result.Error}") { HttpStatus = result.HttpStatus };
+            var record = new ErrorRecord(exception, errorId, CategoryOf(kind), result);
+            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = AdviceFor(kind) };
             return record;
         }
 

@@ -17,7 +17,7 @@ namespace NewApiSync.PowerShell.Internal
         public NewApiConnection? DefaultConnection { get; set; }
 
         /// <summary>The sandbox server started by Start-NewApiSandbox in this session (disposed by Stop-NewApiSandbox).</summary>
-        public IDisposable? Sandbox { get; set; }
+        public SandboxSession? Sandbox { get; set; }
 
         public static ModuleSession Current
         {

@@ -93,6 +93,19 @@ namespace NewApiSync.PowerShell.Tests.Hosting
         }
 
         /// <summary>
+        /// Starts script text without waiting, so a test can watch output stream in and stop the pipeline (Ctrl+C)
+        /// with <see cref="System.Management.Automation.PowerShell.Stop"/>. The caller disposes the instance.
+        /// </summary>
+        public System.Management.Automation.PowerShell Begin(string script, PSDataCollection<PSObject> output)
+        {
+            var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = _runspace;
+            ps.AddScript(script);
+            ps.BeginInvoke<PSObject, PSObject>(null, output);
+            return ps;
+        }
+
+        /// <summary>
         /// Runs script text expecting a terminating error (a cmdlet's ThrowTerminatingError, which try/catch sees but
         /// which does not stop a script), and returns it.
         /// </summary>

@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Channels;
+using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Runs;
+using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Sync;
+using NewApiSync.PowerShell.Internal;
+
+namespace NewApiSync.PowerShell.Commands
+{
+    /// <summary>
+    /// Brings channels' model lists in line with their upstream providers: all channels, piped or given ones, the ones
+    /// the last run left unfinished (-FailedOnly), or a scheduled run when it is due (-IfDue).
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "NewApiModelSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = AllSet)]
+    [OutputType(typeof(NewApiSyncResult))]
+    public sealed class InvokeNewApiModelSyncCommand : NewApiConnectedCmdlet
+    {
+        public const string AllSet = "All";
+        public const string InputObjectSet = "InputObject";
+        public const string IdSet = "Id";
+        public const string FailedOnlySet = "FailedOnly";
+        public const string IfDueSet = "IfDue";
+
+        private readonly List<Channel> _channels = new List<Channel>();
+        private readonly List<int> _ids = new List<int>();
+
+        /// <summary>Channels from Get-NewApiChannel.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [ValidateNotNull]
+        public Channel[] InputObject { get; set; } = null!;
+
+        /// <summary>Channel ids; history records bind by their ChannelId.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
+        [Alias("ChannelId")]
+        [ValidateRange(1, int.MaxValue)]
+        public int[] Id { get; set; } = null!;
+
+        /// <summary>Only the channels that failed, were cancelled or were never reached in the last sync run.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FailedOnlySet)]
+        public SwitchParameter FailedOnly { get; set; }
+
+        /// <summary>Run only when auto-sync is on and the interval has passed since the last full run (for schedulers).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = IfDueSet)]
+        public SwitchParameter IfDue { get; set; }
+
+        [Parameter]
+        [ValidateRange(RunOptions.MinConcurrency, RunOptions.MaxConcurrency)]
+        public int Concurrency { get; set; }
+
+        [Parameter]
+        [ValidateRange(RunOptions.MinRetries, RunOptions.MaxRetriesLimit)]
+        public int MaxRetries { get; set; }
+
+        [Parameter]
+        [ValidateRange(RunOptions.MinRequestsPerMinute, RunOptions.MaxRequestsPerMinute)]
+        public int RequestsPerMinute { get; set; }
+
+        [Parameter]
+        [ValidateRange(RunOptions.MinBurst, RunOptions.MaxBurst)]
+        public int Burst { get; set; }
+
+        /// <summary>A bound on one channel's whole processing, retries included; 0 = none.</summary>
+        [Parameter]
+        [ValidateRange(0, RunOptions.MaxChannelTimeoutSec)]
+        public int ChannelTimeoutSec { get; set; }
+
+        /// <summary>Keep only upstream models matching one of these wildcards.</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? IncludeModel { get; set; }
+
+        /// <summary>Then drop upstream models matching one of these wildcards.</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? ExcludeModel { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            switch (ParameterSetName)
+            {
+                case InputObjectSet:
+                    _channels.AddRange(InputObject);
+                    break;
+                case IdSet:
+                    _ids.AddRange(Id);
+                    break;
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            NewApiConnection connection = ResolvedConnection;
+            SyncSettings settings = LoadSettings(DataRootFor(connection));
+            var decisions = new ModelSyncService(connection, settings);
+            var request = new ModelSyncRequest { WhatIf = IsWhatIf, Options = BuildOptions(decisions), Filter = BuildFilter(settings) };
+
+            switch (ParameterSetName)
+            {
+                case InputObjectSet:
+                case IdSet:
+                    request.Mode = RunMode.Selected;
+                    request.Channels = _channels;
+                    request.ChannelIds = _ids;
+                    break;
+                case FailedOnlySet:
+                    var (last, unfinished) = decisions.FailedOnlyTargets();
+                    if (last is null)
+                    {
+                        WriteWarning($"The journal has no sync run of {connection.BaseUrl} yet, so there is nothing to re-run. Run Invoke-NewApiModelSync first.");
+                        return;
+                    }
+
+                    if (unfinished.Count == 0)
+                    {
+                        WriteWarning($"The last sync run ({last.RunId}, started {last.StartedAt:u}) left no failed, cancelled or unreached channel: nothing to re-run.");
+                        return;
+                    }
+
+                    WriteVerbose($"Re-running {unfinished.Count} channel(s) left unfinished by run {last.RunId}.");
+                    request.Mode = RunMode.FailedOnly;
+                    request.ChannelIds = unfinished;
+                    break;
+                case IfDueSet:
+                    AutoSyncSchedule schedule = decisions.Schedule();
+                    WriteVerbose(schedule.Describe(DateTimeOffset.UtcNow));
+                    if (!schedule.IsDue(DateTimeOffset.UtcNow))
+                    {
+                        return;
+                    }
+
+                    request.Mode = RunMode.IfDue;
+                    break;
+                default:
+                    request.Mode = RunMode.All;
+                    break;
+            }
+
+            SyncCommandRun.Run(this, connection, settings, request, scheduled: IfDue.IsPresent);
+        }
+
+        private RunOptions BuildOptions(ModelSyncService service)
+        {
+            RunOptions options = service.DefaultOptions();
+            var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(Concurrency)))
+            {
+                options.Concurrency = Concurrency;
+            }
+
+            if (bound.ContainsKey(nameof(MaxRetries)))
+            {
+                options.MaxRetries = MaxRetries;
+            }
+
+            if (bound.ContainsKey(nameof(RequestsPerMinute)))
+            {
+                options.RequestsPerMinute = RequestsPerMinute;
+            }
+
+            if (bound.ContainsKey(nameof(Burst)))
+            {
+                options.Burst = Burst;
+            }
+
+            if (bound.ContainsKey(nameof(ChannelTimeoutSec)))
+            {
+                options.ChannelTimeout = ChannelTimeoutSec > 0 ? TimeSpan.FromSeconds(ChannelTimeoutSec) : null;
+            }
+
+            return options;
+        }
+
+        private ModelFilter BuildFilter(SyncSettings settings)
+        {
+            try
+            {
+                return new ModelFilter(IncludeModel ?? settings.IncludeModel, ExcludeModel ?? settings.ExcludeModel);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("InvalidModelPattern", ErrorCategory.InvalidArgument, ex.Message, IncludeModel ?? ExcludeModel, "Give model names or wildcards such as 'gpt-*'.", ex));
+                throw; // unreachable
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Runs;
+using NewApiSync.Engine.Settings;
+using NewApiSync.PowerShell.Internal;
+
+namespace NewApiSync.PowerShell.Commands
+{
+    /// <summary>
+    /// Changes the saved sync settings: only the values given change. The file is validated and written atomically;
+    /// it never holds a token.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "NewApiSyncSetting", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SyncSettings))]
+    public sealed class SetNewApiSyncSettingCommand : NewApiCmdlet
+    {
+        private static readonly string[] SettingNames =
+        {
+            nameof(AutoSync), nameof(Interval), nameof(Concurrency), nameof(MaxRetries), nameof(RequestsPerMinute), nameof(Burst),
+            nameof(ChannelTimeoutSec), nameof(IncludeModel), nameof(ExcludeModel), nameof(StandardModels), nameof(RedirectAfterSync),
+            nameof(PruneMissingTargets), nameof(HistoryRetention),
+        };
+
+        /// <summary>Settings to save as a whole (e.g. from Get-NewApiSyncSetting); values given as parameters win.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public SyncSettings? InputObject { get; set; }
+
+        [Parameter]
+        public bool AutoSync { get; set; }
+
+        /// <summary>Time between scheduled runs: 5 minutes to 30 days; 1–24 hours recommended (e.g. '06:00:00').</summary>
+        [Parameter]
+        public TimeSpan Interval { get; set; }
+
+        [Parameter]
+        [ValidateRange(RunOptions.MinConcurrency, RunOptions.MaxConcurrency)]
+        public int Concurrency { get; set; }
+
+        [Parameter]
+        [ValidateRange(RunOptions.MinRetries, RunOptions.MaxRetriesLimit)]
+        public int MaxRetries { get; set; }
+
+        [Parameter]
+        [ValidateRange(RunOptions.MinRequestsPerMinute, RunOptions.MaxRequestsPerMinute)]
+        public int RequestsPerMinute { get; set; }
+
+        [Parameter]
+        [ValidateRange(RunOptions.MinBurst, RunOptions.MaxBurst)]
+        public int Burst { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, RunOptions.MaxChannelTimeoutSec)]
+        public int ChannelTimeoutSec { get; set; }
+
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[] IncludeModel { get; set; } = Array.Empty<string>();
+
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[] ExcludeModel { get; set; } = Array.Empty<string>();
+
+        /// <summary>Standard names for New-NewApiModelRedirect; empty = the built-in list.</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[] StandardModels { get; set; } = Array.Empty<string>();
+
+        [Parameter]
+        public bool RedirectAfterSync { get; set; }
+
+        [Parameter]
+        public bool PruneMissingTargets { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 10000)]
+        public int HistoryRetention { get; set; }
+
+        /// <summary>Read and write the settings that go with this connection (the sandbox keeps its own).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public NewApiConnection? Connection { get; set; }
+
+        /// <summary>Return the saved settings.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string dataRoot = DataRootFor(Connection ?? ModuleSession.Current.DefaultConnection);
+            var store = new SyncSettingsStore(dataRoot);
+            SyncSettings current = LoadSettings(dataRoot);
+            SyncSettings updated = (InputObject ?? current).Clone();
+            var changes = new List<string>();
+            foreach (string name in SettingNames.Where(MyInvocation.BoundParameters.ContainsKey))
+            {
+                object? value = MyInvocation.BoundParameters[name];
+                typeof(SyncSettings).GetProperty(name)!.SetValue(updated, value is SwitchParameter s ? s.IsPresent : value);
+                changes.Add($"{name} = {Describe(value)}");
+            }
+
+            IReadOnlyList<string> problems = updated.Validate();
+            if (problems.Count > 0)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("InvalidSyncSetting", ErrorCategory.InvalidArgument, string.Join(" ", problems), updated,
+                    "Give values in the ranges shown; see Get-Help about_NewApiSync for the settings and their recommended values."));
+            }
+
+            foreach (string advice in updated.Recommendations())
+            {
+                WriteWarning(advice);
+            }
+
+            string action = changes.Count == 0 ? "Save sync settings" : "Save sync settings: " + string.Join(", ", changes);
+            if (!ShouldProcess(store.FilePath, action))
+            {
+                return;
+            }
+
+            store.Save(updated);
+            WriteVerbose($"Saved the sync settings to {store.FilePath}.");
+            if (PassThru)
+            {
+                WriteObject(updated);
+            }
+        }
+
+        private static string Describe(object? value) => value switch
+        {
+            string[] names => names.Length == 0 ? "(none)" : string.Join(", ", names),
+            TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
+            SwitchParameter s => s.IsPresent.ToString(),
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+        };
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.Management.Automation;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Sync;
+using NewApiSync.PowerShell.Internal;
+
+namespace NewApiSync.PowerShell.Commands
+{
+    /// <summary>
+    /// The scheduler in the foreground (containers, services): runs Invoke-NewApiModelSync -IfDue's decision every
+    /// -CheckIntervalSec until Ctrl+C, streaming each run's results. Settings are re-read before every check, so
+    /// Set-NewApiSyncSetting takes effect without a restart.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "NewApiAutoSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(NewApiSyncResult))]
+    public sealed class StartNewApiAutoSyncCommand : NewApiConnectedCmdlet
+    {
+        /// <summary>How often to check whether a run is due.</summary>
+        [Parameter]
+        [ValidateRange(5, 3600)]
+        public int CheckIntervalSec { get; set; } = 60;
+
+        protected override void EndProcessing()
+        {
+            NewApiConnection connection = ResolvedConnection;
+            string dataRoot = DataRootFor(connection);
+            WriteVerbose($"Auto-sync of {connection.BaseUrl} started; checking every {CheckIntervalSec} s. Press Ctrl+C to stop.");
+            while (!CancelToken.IsCancellationRequested)
+            {
+                SyncSettings settings = LoadSettings(dataRoot);
+                var service = new ModelSyncService(connection, settings);
+                AutoSyncSchedule schedule = service.Schedule();
+                if (!schedule.Enabled)
+                {
+                    ThrowTerminatingError(ErrorRecords.Create("AutoSyncDisabled", ErrorCategory.InvalidOperation,
+                        "Auto-sync is off, so there is nothing to schedule.", connection, "Turn it on with Set-NewApiSyncSetting -AutoSync $true (and -Interval), then start again."));
+                }
+
+                DateTimeOffset now = DateTimeOffset.UtcNow;
+                WriteVerbose(schedule.Describe(now));
+                if (schedule.IsDue(now))
+                {
+                    var request = new ModelSyncRequest
+                    {
+                        Mode = RunMode.IfDue,
+                        WhatIf = IsWhatIf,
+                        Options = service.DefaultOptions(),
+                        Filter = new ModelFilter(settings.IncludeModel, settings.ExcludeModel),
+                    };
+                    SyncCommandRun.Run(this, connection, settings, request, scheduled: true);
+                    if (request.WhatIf)
+                    {
+                        // A preview leaves no history, so the schedule would say "due" forever: one preview is enough.
+                        return;
+                    }
+
+                    continue;
+                }
+
+                TimeSpan wait = TimeSpan.FromSeconds(CheckIntervalSec);
+                if (schedule.NextRunAt is DateTimeOffset next && next - now < wait)
+                {
+                    wait = next - now;
+                }
+
+                CancelToken.WaitHandle.WaitOne(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+            }
+
+            throw new PipelineStoppedException();
+        }
+    }
+}
