@@ -173,7 +173,7 @@ namespace NewApiSync.PowerShell.Tests
             try
             {
                 var error = session.RunExpectingTerminatingError("Invoke-NewApiModelSync");
-                Assert.Equal("SyncRunInProgress," + Cmd, error.FullyQualifiedErrorId);
+                Assert.Equal("RunInProgress," + Cmd, error.FullyQualifiedErrorId);
                 Assert.Equal(ErrorCategory.ResourceBusy, error.CategoryInfo.Category);
                 Assert.Contains("process " + Environment.ProcessId, error.Exception.Message);
 

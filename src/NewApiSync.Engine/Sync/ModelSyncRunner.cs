@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Channels;
+using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 
@@ -12,26 +13,23 @@ namespace NewApiSync.Engine.Sync
 {
     /// <summary>
     /// Invoke-NewApiModelSync's engine: for each channel, fetch the upstream list through New API, plan, ask, and
-    /// write <c>{"id", "models"}</c> only when the set of models changed.
+    /// write <c>{"id", "models"}</c> only when the set of models changed (plus <c>model_mapping</c> when a mapping
+    /// follow-up such as RedirectAfterSync changes it, in the same write).
     /// </summary>
     public sealed class ModelSyncRunner
     {
         private readonly RunContext _context;
         private readonly SyncPlanner _planner;
+        private readonly SyncMappingFollowUp? _followUp;
         private readonly ChannelUpdater _updater;
 
-        public ModelSyncRunner(RunContext context, SyncPlanner planner)
+        public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null)
         {
             _context = context ?? throw new ArgumentNullException(nameof(context));
             _planner = planner ?? throw new ArgumentNullException(nameof(planner));
+            _followUp = followUp is { IsActive: true } ? followUp : null;
             _updater = new ChannelUpdater(context);
         }
-
-        /// <summary>
-        /// Runs after a channel synced successfully and before its record is final (redirect after sync). It may add
-        /// to the record; its failures are its own business and must not fail the sync.
-        /// </summary>
-        public Func<Channel, NewApiSyncResult, CancellationToken, Task>? AfterChannelSynced { get; set; }
 
         /// <summary>Every channel of the site, as targets ("run all"), through the run's limiter and retries.</summary>
         public async Task<IReadOnlyList<ChannelTarget>> ListAllAsync(Action<int, int?>? onPage, CancellationToken cancellationToken)
@@ -50,7 +48,7 @@ namespace NewApiSync.Engine.Sync
 
         private async Task<NewApiSyncResult> SyncChannelAsync(ChannelTarget target, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
-            Channel channel = target.Channel ?? await ReadChannelAsync(target.Id, cancellationToken).ConfigureAwait(false);
+            Channel channel = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
             result.ChannelName = channel.Name;
             result.OldModels = channel.Models;
             result.NewModels = channel.Models;
@@ -74,54 +72,61 @@ namespace NewApiSync.Engine.Sync
                 return result;
             }
 
-            if (!plan.NeedsWrite)
+            ChannelModelList newModels = plan.NewModels;
+            ModelMapping? newMapping = null;
+            string mappingAction = string.Empty;
+            if (_followUp?.Plan(new Channel(channel.Id, channel.Name, plan.NewModels, channel.ModelMappingRaw)) is RedirectPlan followUp)
+            {
+                if (followUp.ErrorKind is not null)
+                {
+                    // A mapping the follow-up cannot read is left alone; the sync itself goes on.
+                    _context.Log.Warning($"{channel}: synced without redirecting: {followUp.Error}");
+                    result.Reason = "Models synced; model_mapping left alone: " + followUp.Error;
+                }
+                else if (followUp.Changed)
+                {
+                    newModels = followUp.NewModels;
+                    newMapping = followUp.MappingChanged ? followUp.NewMapping : null;
+                    mappingAction = newMapping is null ? string.Empty : $" and model_mapping ({followUp.Describe()})";
+                }
+            }
+
+            ModelListDiff diff = ChannelModelList.Diff(channel.ModelList, newModels);
+            bool modelsChange = !channel.ModelList.SetEquals(newModels);
+            if (!modelsChange && newMapping is null)
             {
                 result.Status = ChannelResultStatus.Succeeded;
-                result.Reason = "Already in line with its upstream; nothing written.";
-                await RunAfterSyncAsync(channel, result, cancellationToken).ConfigureAwait(false);
+                result.Reason ??= "Already in line with its upstream; nothing written.";
                 return result;
             }
 
-            result.AddedModels = plan.Diff.Added.ToArray();
-            result.RemovedModels = plan.Diff.Removed.ToArray();
-            result.NewModels = plan.NewModels.ToArray();
-            if (!await callbacks.ConfirmAsync(channel.ToString(), $"Update models ({plan.Diff})").ConfigureAwait(false))
+            result.AddedModels = diff.Added.ToArray();
+            result.RemovedModels = diff.Removed.ToArray();
+            result.NewModels = newModels.ToArray();
+            if (newMapping is not null)
+            {
+                result.OldModelMapping = channel.ModelMappingRaw ?? string.Empty;
+                result.NewModelMapping = newMapping.ToJson();
+            }
+
+            if (!await callbacks.ConfirmAsync(channel.ToString(), $"Update models ({diff}){mappingAction}").ConfigureAwait(false))
             {
                 result.Status = ChannelResultStatus.Skipped;
                 result.Reason = "Not written: -WhatIf, or the change was declined.";
                 return result;
             }
 
-            Channel? written = await _updater.WriteAsync(
-                new ChannelUpdate(channel.Id) { Models = plan.NewModels },
-                current => current.ModelList.SetEquals(plan.NewModels),
+            // Models are sent even when only the mapping changes: a redirect's alias must be in models to route.
+            await _updater.WriteAsync(
+                new ChannelUpdate(channel.Id) { Models = newModels, ModelMapping = newMapping },
+                current => current.ModelList.SetEquals(newModels) && (newMapping is null || newMapping.Equals(current.ModelMapping)),
                 () => result.Attempts++,
                 cancellationToken).ConfigureAwait(false);
+
             result.Status = ChannelResultStatus.Succeeded;
             result.Changed = true;
-            _context.Log.Verbose($"{channel}: models updated ({plan.Diff}).");
-            await RunAfterSyncAsync(written ?? channel, result, cancellationToken).ConfigureAwait(false);
+            _context.Log.Verbose($"{channel}: models updated ({diff}){mappingAction}.");
             return result;
         }
-
-        private async Task RunAfterSyncAsync(Channel channel, NewApiSyncResult result, CancellationToken cancellationToken)
-        {
-            if (AfterChannelSynced is null)
-            {
-                return;
-            }
-
-            try
-            {
-                await AfterChannelSynced(channel, result, cancellationToken).ConfigureAwait(false);
-            }
-            catch (NewApiException ex) when (!ex.IsFatalForRun)
-            {
-                _context.Log.Warning($"{channel}: synced, but the follow-up step failed: {ex.Message}");
-            }
-        }
-
-        private Task<Channel> ReadChannelAsync(int id, CancellationToken cancellationToken) =>
-            _context.Retry.ExecuteAsync(async ct => await _context.Client.GetChannelAsync(id, ct).ConfigureAwait(false), cancellationToken).AsTask();
     }
 }

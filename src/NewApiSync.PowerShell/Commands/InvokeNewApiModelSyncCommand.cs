@@ -1,8 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using NewApiSync.Engine.Api;
-using NewApiSync.Engine.Channels;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
@@ -17,27 +15,10 @@ namespace NewApiSync.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "NewApiModelSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = AllSet)]
     [OutputType(typeof(NewApiSyncResult))]
-    public sealed class InvokeNewApiModelSyncCommand : NewApiConnectedCmdlet
+    public sealed class InvokeNewApiModelSyncCommand : NewApiChannelRunCmdlet
     {
-        public const string AllSet = "All";
-        public const string InputObjectSet = "InputObject";
-        public const string IdSet = "Id";
         public const string FailedOnlySet = "FailedOnly";
         public const string IfDueSet = "IfDue";
-
-        private readonly List<Channel> _channels = new List<Channel>();
-        private readonly List<int> _ids = new List<int>();
-
-        /// <summary>Channels from Get-NewApiChannel.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-        [ValidateNotNull]
-        public Channel[] InputObject { get; set; } = null!;
-
-        /// <summary>Channel ids; history records bind by their ChannelId.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
-        [Alias("ChannelId")]
-        [ValidateRange(1, int.MaxValue)]
-        public int[] Id { get; set; } = null!;
 
         /// <summary>Only the channels that failed, were cancelled or were never reached in the last sync run.</summary>
         [Parameter(Mandatory = true, ParameterSetName = FailedOnlySet)]
@@ -80,18 +61,13 @@ namespace NewApiSync.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[]? ExcludeModel { get; set; }
 
-        protected override void ProcessRecord()
-        {
-            switch (ParameterSetName)
-            {
-                case InputObjectSet:
-                    _channels.AddRange(InputObject);
-                    break;
-                case IdSet:
-                    _ids.AddRange(Id);
-                    break;
-            }
-        }
+        /// <summary>Redirect each channel right after it syncs, in the same write (default: the RedirectAfterSync setting).</summary>
+        [Parameter]
+        public SwitchParameter RedirectAfterSync { get; set; }
+
+        /// <summary>Remove mapping entries whose target is no longer served (default: the PruneMissingTargets setting).</summary>
+        [Parameter]
+        public SwitchParameter PruneMissingTargets { get; set; }
 
         protected override void EndProcessing()
         {
@@ -104,9 +80,9 @@ namespace NewApiSync.PowerShell.Commands
             {
                 case InputObjectSet:
                 case IdSet:
-                    request.Mode = RunMode.Selected;
-                    request.Channels = _channels;
-                    request.ChannelIds = _ids;
+                    request.Mode = SelectionMode;
+                    request.Channels = SelectedChannels;
+                    request.ChannelIds = SelectedIds;
                     break;
                 case FailedOnlySet:
                     var (last, unfinished) = decisions.FailedOnlyTargets();
@@ -141,8 +117,15 @@ namespace NewApiSync.PowerShell.Commands
                     break;
             }
 
-            SyncCommandRun.Run(this, connection, settings, request, scheduled: IfDue.IsPresent);
+            request.RedirectAfterSync = MyInvocation.BoundParameters.ContainsKey(nameof(RedirectAfterSync)) ? RedirectAfterSync.IsPresent : settings.RedirectAfterSync;
+            request.PruneMissingTargets = MyInvocation.BoundParameters.ContainsKey(nameof(PruneMissingTargets)) ? PruneMissingTargets.IsPresent : settings.PruneMissingTargets;
+            Run(this, connection, settings, request, scheduled: IfDue.IsPresent);
         }
+
+        /// <summary>One sync run with this cmdlet's output; Start-NewApiAutoSync runs its scheduled runs through it too.</summary>
+        internal static NewApiSyncRun? Run(NewApiCmdlet cmdlet, NewApiConnection connection, SyncSettings settings, ModelSyncRequest request, bool scheduled) =>
+            ChannelRunCommand.Run(cmdlet, connection, "Syncing channel models", result => ChannelRunCommand.WriteRecord(cmdlet, result, "ChannelSyncFailed"), scheduled,
+                (log, callbacks, _, ct) => new ModelSyncService(connection, settings, log).RunAsync(request, callbacks, ct));
 
         private RunOptions BuildOptions(ModelSyncService service)
         {

@@ -48,8 +48,10 @@ namespace NewApiSync.PowerShell.Commands
                         WhatIf = IsWhatIf,
                         Options = service.DefaultOptions(),
                         Filter = new ModelFilter(settings.IncludeModel, settings.ExcludeModel),
+                        RedirectAfterSync = settings.RedirectAfterSync,
+                        PruneMissingTargets = settings.PruneMissingTargets,
                     };
-                    SyncCommandRun.Run(this, connection, settings, request, scheduled: true);
+                    InvokeNewApiModelSyncCommand.Run(this, connection, settings, request, scheduled: true);
                     if (request.WhatIf)
                     {
                         // A preview leaves no history, so the schedule would say "due" forever: one preview is enough.

@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using NewApiSync.Engine.Api;
-using NewApiSync.Engine.Results;
 
 namespace NewApiSync.PowerShell.Internal
 {
@@ -61,12 +60,12 @@ namespace NewApiSync.PowerShell.Internal
             return record;
         }
 
-        /// <summary>The non-terminating error of a channel that failed in a run; its target is the channel's record.</summary>
-        public static ErrorRecord ForFailedChannel(NewApiSyncResult result, string errorId)
+        /// <summary>The non-terminating error of a channel that failed in a run; its target is the channel's result.</summary>
+        public static ErrorRecord ForFailedChannel(int channelId, string channelName, NewApiErrorKind? errorKind, string? error, int? httpStatus, object target, string errorId)
         {
-            NewApiErrorKind kind = result.ErrorKind ?? NewApiErrorKind.Rejected;
-            var exception = new NewApiException(kind, $"Channel '{result.ChannelName}' (#{result.ChannelId}) failed: {result.Error}") { HttpStatus = result.HttpStatus };
-            var record = new ErrorRecord(exception, errorId, CategoryOf(kind), result);
+            NewApiErrorKind kind = errorKind ?? NewApiErrorKind.Rejected;
+            var exception = new NewApiException(kind, $"Channel '{channelName}' (#{channelId}) failed: {error}") { HttpStatus = httpStatus };
+            var record = new ErrorRecord(exception, errorId, CategoryOf(kind), target);
             record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = AdviceFor(kind) };
             return record;
         }

@@ -7,10 +7,10 @@ namespace NewApiSync.PowerShell.Internal
     /// <summary>Run callbacks that do their work on the pipeline thread: output, progress and ShouldProcess.</summary>
     internal static class PipelineRunCallbacks
     {
-        public static RunCallbacks Create(NewApiCmdlet cmdlet, PipelineDispatcher dispatcher, RunProgressWriter progress, Action<NewApiSyncResult> writeResult) =>
+        public static RunCallbacks Create(NewApiCmdlet cmdlet, PipelineDispatcher dispatcher, RunProgressWriter progress, Action<NewApiSyncResult>? writeResult) =>
             new RunCallbacks
             {
-                Result = result => dispatcher.Post(() => writeResult(result)),
+                Result = writeResult is null ? null : result => dispatcher.Post(() => writeResult(result)),
                 Progress = progress.Report,
                 Confirm = (target, action) => dispatcher.InvokeAsync(() => cmdlet.ShouldProcess(target, action)),
             };

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Journal;
+using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Runs;
+using NewApiSync.Engine.Settings;
+
+namespace NewApiSync.Engine.Redirect
+{
+    /// <summary>A site's redirect and clear runs, under its run lock and journal, like sync runs.</summary>
+    public sealed class ModelRedirectService
+    {
+        private readonly SiteRunScope _site;
+
+        public ModelRedirectService(NewApiConnection connection, SyncSettings settings, INewApiLog? log = null) =>
+            _site = new SiteRunScope(connection, settings, log);
+
+        public RunOptions DefaultOptions() => _site.DefaultOptions();
+
+        /// <summary>The standard names a run uses: given, else the saved setting, else the built-in list.</summary>
+        public IReadOnlyList<string> StandardModelsFor(ModelRedirectRequest request) =>
+            request.StandardModels ?? (_site.Settings.StandardModels.Length > 0 ? _site.Settings.StandardModels : StandardModelCatalog.Names);
+
+        /// <summary>
+        /// Checks the request before anything is sent (e.g. blank or duplicate standard names give ArgumentException).
+        /// </summary>
+        public void Validate(ModelRedirectRequest request)
+        {
+            request.Options.Validate();
+            if (request.Kind == RunKind.Redirect)
+            {
+                _ = new RedirectPlanner(StandardModelsFor(request));
+            }
+        }
+
+        public async Task<NewApiSyncRun> RunAsync(ModelRedirectRequest request, RunCallbacks callbacks, Action<NewApiModelRedirectResult> output, CancellationToken cancellationToken)
+        {
+            if (request is null)
+            {
+                throw new ArgumentNullException(nameof(request));
+            }
+
+            Validate(request);
+            using SiteRunLock? siteLock = _site.AcquireLock(request.Kind, request.WhatIf, cancellationToken);
+            using RunContext context = RunContext.Create(_site.Connection, request.Options, _site.Log);
+            var runner = new ModelRedirectRunner(context, request, StandardModelsFor(request));
+            var targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken).ConfigureAwait(false);
+            NewApiSyncRun run = _site.NewRun(request.Kind, request.Mode, request.WhatIf);
+            _site.Log.Verbose($"{request.Kind} run {run.RunId} ({request.Mode}) of {targets.Count} channel(s) on {run.BaseUrl}.");
+
+            IRunRecorder recorder = _site.CreateRecorder(request.WhatIf);
+            try
+            {
+                return await runner.RunAsync(run, targets, recorder, callbacks, output, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                (recorder as IDisposable)?.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Redirect;
+using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Settings;
+using NewApiSync.PowerShell.Internal;
+
+namespace NewApiSync.PowerShell.Commands
+{
+    /// <summary>
+    /// Empties channels' model_mapping and, unless -KeepModels, removes the aliases a redirect added to models, so
+    /// nothing routes to a name the channel no longer serves. Journaled: Restore-NewApiChannel brings it back.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Clear, "NewApiModelRedirect", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = AllSet)]
+    [OutputType(typeof(NewApiModelRedirectResult))]
+    public sealed class ClearNewApiModelRedirectCommand : NewApiChannelRunCmdlet
+    {
+        /// <summary>Leave the aliases (mapping keys that pointed elsewhere) in models.</summary>
+        [Parameter]
+        public SwitchParameter KeepModels { get; set; }
+
+        protected override void EndProcessing()
+        {
+            NewApiConnection connection = ResolvedConnection;
+            SyncSettings settings = LoadSettings(DataRootFor(connection));
+            var request = new ModelRedirectRequest
+            {
+                Kind = RunKind.Clear,
+                Mode = SelectionMode,
+                Channels = SelectedChannels,
+                ChannelIds = SelectedIds,
+                KeepModels = KeepModels,
+                // Clearing is asked of every channel given or of the whole site; a disabled channel's mapping is still cleared.
+                IncludeDisabled = true,
+                WhatIf = IsWhatIf,
+                Options = new ModelRedirectService(connection, settings).DefaultOptions(),
+            };
+            RedirectCommandRun.Run(this, connection, settings, request, "Clearing model redirects", "ChannelClearFailed");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Runs;
+
+namespace NewApiSync.PowerShell.Internal
+{
+    /// <summary>
+    /// One channel run driven from a cmdlet (sync, redirect, clear, restore): the work on a worker thread; output,
+    /// errors, progress and ShouldProcess on the pipeline thread; run-wide failures mapped to stable ErrorIds.
+    /// </summary>
+    internal static class ChannelRunCommand
+    {
+        /// <summary>Starts the run; given the log, the callbacks (already marshalled) and the dispatcher for extra output.</summary>
+        public delegate Task<NewApiSyncRun> Start(INewApiLog log, RunCallbacks callbacks, PipelineDispatcher dispatcher, CancellationToken cancellationToken);
+
+        /// <param name="writeRecord">Writes a channel's record on the pipeline thread; null when the run posts its own output.</param>
+        /// <param name="scheduled">A scheduled run that finds the site busy warns and returns null instead of failing.</param>
+        /// <returns>The run's summary, or null when a scheduled run found another run in progress.</returns>
+        public static NewApiSyncRun? Run(NewApiCmdlet cmdlet, NewApiConnection connection, string activity, Action<NewApiSyncResult>? writeRecord, bool scheduled, Start start)
+        {
+            RunProgressWriter? progress = null;
+            try
+            {
+                NewApiSyncRun run = cmdlet.RunOnWorker(async (log, dispatcher, ct) =>
+                {
+                    progress = new RunProgressWriter(cmdlet, dispatcher, $"{activity} on {connection.BaseUrl}");
+                    var callbacks = PipelineRunCallbacks.Create(cmdlet, dispatcher, progress, writeRecord);
+                    return await start(log, callbacks, dispatcher, ct).ConfigureAwait(false);
+                });
+                cmdlet.WriteVerbose($"{run.Kind} run {run.RunId} finished in {run.Duration?.TotalSeconds:0.0} s: {run.Total} channel(s), {run.Succeeded} succeeded ({run.Changed} changed), {run.Failed} failed, {run.Skipped} skipped, {run.Cancelled} cancelled{(run.WhatIf ? "; -WhatIf wrote nothing and left no history" : string.Empty)}.");
+                return run;
+            }
+            catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.RunInProgress && scheduled)
+            {
+                cmdlet.WriteWarning(ex.Message + " This scheduled run is skipped.");
+                return null;
+            }
+            catch (NewApiException ex)
+            {
+                string errorId = ex.Kind switch
+                {
+                    NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden => "NewApiAuthenticationFailed",
+                    NewApiErrorKind.RunInProgress => "RunInProgress",
+                    _ => "RunFailed",
+                };
+                cmdlet.ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection));
+                return null;
+            }
+            catch (ArgumentException ex)
+            {
+                cmdlet.ThrowTerminatingError(ErrorRecords.Create("InvalidRunOption", ErrorCategory.InvalidArgument, ex.Message, null, "Check the values given to the command or saved with Set-NewApiSyncSetting.", ex));
+                return null;
+            }
+            catch (OperationCanceledException ex)
+            {
+                cmdlet.ThrowIfStopping(ex);
+                throw;
+            }
+            finally
+            {
+                progress?.Complete();
+            }
+        }
+
+        /// <summary>Writes a journal record as the command's output, plus a non-terminating error when its channel failed.</summary>
+        public static void WriteRecord(Cmdlet cmdlet, NewApiSyncResult result, string failedErrorId)
+        {
+            cmdlet.WriteObject(result);
+            if (result.Status == ChannelResultStatus.Failed)
+            {
+                cmdlet.WriteError(ErrorRecords.ForFailedChannel(result.ChannelId, result.ChannelName, result.ErrorKind, result.Error, result.HttpStatus, result, failedErrorId));
+            }
+        }
+    }
+}

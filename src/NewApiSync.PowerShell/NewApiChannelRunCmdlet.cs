@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using NewApiSync.Engine.Channels;
+using NewApiSync.Engine.Results;
+
+namespace NewApiSync.PowerShell
+{
+    /// <summary>
+    /// Base of the commands that run over channels (sync, redirect, clear): channels come from the pipeline
+    /// (Get-NewApiChannel), by -Id (history records bind by ChannelId), or, with neither, the whole site. Input is
+    /// collected and run once in EndProcessing, so a pipeline is one run with one RunId and real concurrency.
+    /// </summary>
+    public abstract class NewApiChannelRunCmdlet : NewApiConnectedCmdlet
+    {
+        public const string AllSet = "All";
+        public const string InputObjectSet = "InputObject";
+        public const string IdSet = "Id";
+
+        private readonly List<Channel> _channels = new List<Channel>();
+        private readonly List<int> _ids = new List<int>();
+
+        /// <summary>Channels from Get-NewApiChannel.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [ValidateNotNull]
+        public Channel[] InputObject { get; set; } = null!;
+
+        /// <summary>Channel ids; history records bind by their ChannelId.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
+        [Alias("ChannelId")]
+        [ValidateRange(1, int.MaxValue)]
+        public int[] Id { get; set; } = null!;
+
+        /// <summary>True when channels were given (pipeline or -Id) rather than the whole site.</summary>
+        protected bool HasSelection => ParameterSetName is InputObjectSet or IdSet;
+
+        protected RunMode SelectionMode => HasSelection ? RunMode.Selected : RunMode.All;
+
+        /// <summary>The piped-in channels, or null for the whole site.</summary>
+        protected IReadOnlyList<Channel>? SelectedChannels => HasSelection ? _channels : null;
+
+        /// <summary>The given ids, or null for the whole site.</summary>
+        protected IReadOnlyList<int>? SelectedIds => HasSelection ? _ids : null;
+
+        protected override void ProcessRecord()
+        {
+            switch (ParameterSetName)
+            {
+                case InputObjectSet:
+                    _channels.AddRange(InputObject);
+                    break;
+                case IdSet:
+                    _ids.AddRange(Id);
+                    break;
+            }
+        }
+    }
+}
