@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Linq;
 using NewApiSync.PowerShell.Tests.Hosting;
 using Xunit;
@@ -37,6 +38,34 @@ namespace NewApiSync.PowerShell.Tests
             var error = session.RunExpectingTerminatingError("Get-NewApiChannel");
             Assert.StartsWith("NewApiConfigurationInvalid,", error.FullyQualifiedErrorId);
             Assert.DoesNotContain("secret-token-value", error.ToString());
+        }
+    }
+
+    [Collection(EnvironmentCollection.Name)]
+    public sealed class EnvironmentConnectionWarningTests
+    {
+        [Fact]
+        public void Plain_Http_To_Another_Host_From_The_Environment_Warns()
+        {
+            // -FailedOnly on an empty journal resolves the connection and returns without sending anything, and
+            // .invalid never resolves: no traffic leaves this machine.
+            string data = Path.Combine(Path.GetTempPath(), "nas-env-" + Guid.NewGuid().ToString("N"));
+            using var env = new EnvironmentScope(("NEWAPI_BASE_URL", "http://newapi.invalid"), ("NEWAPI_ACCESS_TOKEN", "tok-insecure-1234"), ("NEWAPI_USER_ID", "1"), ("NEWAPISYNC_DATA", data));
+            try
+            {
+                using var session = new PowerShellSession();
+                session.Run("Invoke-NewApiModelSync -FailedOnly");
+                Assert.Contains(session.Last.Warnings, w => w.Contains("plain http://") && w.Contains("NEWAPI_BASE_URL"));
+                Assert.Contains(session.Last.Warnings, w => w.Contains("nothing to re-run"));
+                Assert.DoesNotContain("tok-insecure-1234", session.Last.AllText);
+            }
+            finally
+            {
+                if (Directory.Exists(data))
+                {
+                    Directory.Delete(data, recursive: true);
+                }
+            }
         }
     }
 
