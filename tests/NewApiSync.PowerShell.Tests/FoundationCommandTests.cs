@@ -139,6 +139,21 @@ namespace NewApiSync.PowerShell.Tests
         }
 
         [Fact]
+        public void The_Sandbox_Keeps_Its_Own_Data_Folder_Tuned_For_A_Local_Server_And_Removes_It_On_Stop()
+        {
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = new PowerShellSession();
+            string dir = (string)session.Run("$sbx = Start-NewApiSandbox; $sbx.DataDirectory").Single().BaseObject;
+            Assert.True(System.IO.File.Exists(System.IO.Path.Combine(dir, "settings.json")));
+            Assert.Equal(600, session.Run("(Get-NewApiSyncSetting).RequestsPerMinute").Single().BaseObject);
+            Assert.Equal(20, session.Run("$limited = Start-NewApiSandbox -RateLimitRequests 60; (Get-NewApiSyncSetting).RequestsPerMinute").Single().BaseObject);
+            Assert.False(System.IO.Directory.Exists(dir), "starting a second sandbox stops the first and removes its folder");
+            string second = (string)session.Run("$limited.DataDirectory").Single().BaseObject;
+            session.Run("Stop-NewApiSandbox");
+            Assert.False(System.IO.Directory.Exists(second));
+        }
+
+        [Fact]
         public void Stop_NewApiSandbox_Forgets_Its_Connection()
         {
             using var env = EnvironmentScope.WithoutNewApiVariables();

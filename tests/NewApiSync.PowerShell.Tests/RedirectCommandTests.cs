@@ -122,10 +122,11 @@ namespace NewApiSync.PowerShell.Tests
         public void Clear_Asks_Per_Channel_And_Touches_Only_What_Was_Confirmed()
         {
             using var session = SandboxSession();
-            session.Host.RecordingUI.ChoiceAnswers.Enqueue("Y");
-            session.Host.RecordingUI.ChoiceAnswers.Enqueue("N");
+            session.Host.RecordingUI.ChoiceAnswerer = message => message.Contains("(#6)") ? "Y" : "N";
             var results = session.Run("Clear-NewApiModelRedirect -Id 6, 9");
             Assert.Equal(2, session.Host.RecordingUI.Prompts.Count);
+            Assert.Contains(session.Host.RecordingUI.Prompts, p => p.Contains("OpenRouter free tier (#6)") && p.Contains("1 mapping entry"));
+            Assert.Contains(session.Host.RecordingUI.Prompts, p => p.Contains("Zhipu GLM (#9)"));
             Assert.Equal("{}", Mapping(session, 6));
             Assert.Equal(new[] { "openai/gpt-4o:free" }, Models(session, 6));
             Assert.Equal("{\"glm-4\":\"glm-4.5\"}", Mapping(session, 9));

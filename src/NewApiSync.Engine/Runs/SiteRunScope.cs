@@ -131,8 +131,8 @@ namespace NewApiSync.Engine.Runs
         }
 
         /// <summary>Every channel of the site, through the run's limiter and retries.</summary>
-        public static async Task<IReadOnlyList<Channel>> ListAllAsync(RunContext context, CancellationToken cancellationToken) =>
-            await context.Retry.ExecuteAsync(async ct => await context.Client.ListChannelsAsync(null, null, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        public static async Task<IReadOnlyList<Channel>> ListAllAsync(RunContext context, CancellationToken cancellationToken, Action<int, int?>? onPage = null) =>
+            await context.Retry.ExecuteAsync(async ct => await context.Client.ListChannelsAsync(null, onPage, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
         /// <summary>A target's channel: as given, or read now through the run's retries.</summary>
         public static async Task<Channel> ReadAsync(RunContext context, ChannelTarget target, CancellationToken cancellationToken) =>

@@ -32,13 +32,8 @@ namespace NewApiSync.Engine.Sync
         }
 
         /// <summary>Every channel of the site, as targets ("run all"), through the run's limiter and retries.</summary>
-        public async Task<IReadOnlyList<ChannelTarget>> ListAllAsync(Action<int, int?>? onPage, CancellationToken cancellationToken)
-        {
-            IReadOnlyList<Channel> channels = await _context.Retry.ExecuteAsync(
-                async ct => await _context.Client.ListChannelsAsync(null, onPage, ct).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-            return channels.Select(c => new ChannelTarget(c)).ToArray();
-        }
+        public async Task<IReadOnlyList<ChannelTarget>> ListAllAsync(Action<int, int?>? onPage, CancellationToken cancellationToken) =>
+            (await SiteRunScope.ListAllAsync(_context, cancellationToken, onPage).ConfigureAwait(false)).Select(c => new ChannelTarget(c)).ToArray();
 
         public Task<NewApiSyncRun> RunAsync(NewApiSyncRun run, IReadOnlyList<ChannelTarget> targets, IRunRecorder recorder, RunCallbacks callbacks, CancellationToken cancellationToken)
         {

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Settings;
 using NewApiSync.PowerShell.Internal;
 using NewApiSync.Sandbox;
 
@@ -70,10 +71,28 @@ namespace NewApiSync.PowerShell.Commands
                 };
             }
 
+            TuneSettingsForLocalServer(sandbox.DataDirectory);
             session.Sandbox = sandbox;
             session.DefaultConnection = connection;
             WriteVerbose($"The sandbox listens on {connection.BaseUrl} ({Generation} generation) and is now this session's connection; its journal and settings live in {sandbox.DataDirectory}.");
             WriteObject(connection);
+        }
+
+        /// <summary>
+        /// A fresh sandbox folder starts with settings for a local server (the production default of 20 requests a
+        /// minute would make the tour take minutes). Saved settings in a folder the user named are left alone.
+        /// </summary>
+        private void TuneSettingsForLocalServer(string dataDirectory)
+        {
+            var store = new SyncSettingsStore(dataDirectory);
+            if (System.IO.File.Exists(store.FilePath))
+            {
+                return;
+            }
+
+            int perMinute = RateLimitRequests > 0 ? Math.Max(1, RateLimitRequests / 3) : 600;
+            store.Save(new SyncSettings { RequestsPerMinute = perMinute, Burst = Math.Min(50, perMinute) });
+            WriteVerbose($"The sandbox's settings start at {perMinute} requests a minute; Set-NewApiSyncSetting changes them.");
         }
     }
 }

@@ -51,6 +51,12 @@ namespace NewApiSync.PowerShell.Tests.Hosting
         /// <summary>Answers for PromptForChoice, by label ("&amp;Yes", "Yes to &amp;All", "&amp;No", "No to A&amp;ll" → give "Y", "A", "N", "L").</summary>
         public Queue<string> ChoiceAnswers { get; } = new Queue<string>();
 
+        /// <summary>
+        /// Answers a prompt from its message when set (takes precedence over <see cref="ChoiceAnswers"/>): concurrent
+        /// work may ask in any order, and each prompt names what it is about.
+        /// </summary>
+        public Func<string, string>? ChoiceAnswerer { get; set; }
+
         /// <summary>Every prompt's caption and message, in order.</summary>
         public List<string> Prompts { get; } = new List<string>();
 
@@ -77,12 +83,12 @@ namespace NewApiSync.PowerShell.Tests.Hosting
         public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
         {
             Prompts.Add($"{caption}: {message}");
-            if (ChoiceAnswers.Count == 0)
+            if (ChoiceAnswerer is null && ChoiceAnswers.Count == 0)
             {
                 throw new InvalidOperationException($"Unexpected prompt: {caption}: {message}");
             }
 
-            string answer = ChoiceAnswers.Dequeue();
+            string answer = ChoiceAnswerer?.Invoke(message) ?? ChoiceAnswers.Dequeue();
             for (int i = 0; i < choices.Count; i++)
             {
                 string label = choices[i].Label;
