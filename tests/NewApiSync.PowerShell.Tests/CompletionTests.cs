@@ -15,7 +15,7 @@ namespace NewApiSync.PowerShell.Tests
     public sealed class CompletionTests
     {
         private const string Complete = "function Complete($completer, $word, $bound = @{}) { " +
-            "[NewApiSync.PowerShell.Completion.$completer]::new().CompleteArgument('Cmd', 'Param', $word, $null, $bound) }\n";
+            "([type]\"NewApiSync.PowerShell.Completion.$completer\")::new().CompleteArgument('Cmd', 'Param', $word, $null, $bound) }\n";
 
         [Theory]
         [InlineData("'Open'", new[] { "'OpenAI official'", "'OpenAI reseller (expired key)'", "'OpenRouter free tier'" })]
@@ -123,12 +123,12 @@ namespace NewApiSync.PowerShell.Tests
                             "$journal = [NewApiSync.Engine.Journal.SyncJournal]::ForSite($env:NEWAPISYNC_DATA, $sbx.BaseUrl, $sbx.UserId)\n" +
                             "foreach ($id in '20260101T000000000Z-aaaaaa', '20260102T000000000Z-bbbbbb') {\n" +
                             "    $header = [NewApiSync.Engine.Results.NewApiSyncRun]::new(); $header.RunId = $id; $header.BaseUrl = $sbx.BaseUrl; $header.UserId = $sbx.UserId\n" +
-                            "    $header.StartedAt = [DateTimeOffset]::Parse($id.Substring(0, 8) + 'T00:00:00Z'); $header.Mode = 'All'\n" +
+                            "    $header.StartedAt = [DateTimeOffset]::ParseExact($id.Substring(0, 8), 'yyyyMMdd', $null, 'AssumeUniversal'); $header.Mode = 'All'\n" +
                             "    $writer = $journal.BeginRun($header); $writer.Complete($writer.Summary($header.StartedAt.AddMinutes(1))); $writer.Dispose()\n" +
                             "}");
                 Assert.False(session.Last.HadErrors, string.Join("; ", session.Last.Errors));
                 Assert.Equal(new[] { "20260102T000000000Z-bbbbbb", "20260101T000000000Z-aaaaaa" }, Texts(session, Complete + "Complete RunIdCompleter ''"));
-                Assert.Equal(new[] { "20260101T000000000Z-aaaaaa" }, Texts(session, Complete + "Complete RunIdCompleter '202601010'"));
+                Assert.Equal(new[] { "20260101T000000000Z-aaaaaa" }, Texts(session, Complete + "Complete RunIdCompleter '20260101'"));
                 var tip = (CompletionResult)session.Run(Complete + "Complete RunIdCompleter '20260102'").Single().BaseObject;
                 Assert.StartsWith("Sync All", tip.ToolTip);
             }

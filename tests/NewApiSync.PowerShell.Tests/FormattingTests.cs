@@ -1,5 +1,9 @@
 using System;
+using System.IO;
 using System.Linq;
+using System.Management.Automation.Runspaces;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using NewApiSync.PowerShell.Tests.Hosting;
 using Xunit;
 
@@ -24,7 +28,7 @@ namespace NewApiSync.PowerShell.Tests
             {
                 "NewApiConnection",
                 "$item = $sbx",
-                new[] { "BaseUrl", "UserId", "ServerVersion", "Generation", "Sandbox", "v0.9.6-sandbox", "Paged" },
+                new[] { "BaseUrl", "UserId", "ServerVersion", "Generation", "Sandbox", "v0.9.6-sandbox", "True" },
                 new[] { "BaseUrl", "RequestTimeout", "30.0s", "IsSandbox", "True" }
             },
             {
@@ -42,7 +46,7 @@ namespace NewApiSync.PowerShell.Tests
                 "$item.Mode = 'FailedOnly'; $item.StartedAt = [DateTimeOffset]::new(2026, 1, 2, 3, 4, 5, [TimeSpan]::Zero); " +
                 "$item.FinishedAt = $item.StartedAt.AddSeconds(90); $item.Total = 12; $item.Succeeded = 9; $item.Failed = 2; $item.Skipped = 1; " +
                 "$item.Changed = 4; $item.PlannedChannelIds = 3, 5, 8",
-                new[] { "RunId", "Kind", "Mode", "StartedAt", "Duration", "Total", "OK", "Fail", "Skip", "Cancel", "Changed", "Interrupted", "20260102T030405000Z-abc123", "FailedOnly", "90.0s" },
+                new[] { "RunId", "Kind", "Mode", "Started", "Duration", "Total", "OK", "Fail", "Skip", "Cancel", "Changed", "Interrupted", "20260102T030405000Z-abc123", "FailedOnly", "90.0s" },
                 new[] { "Succeeded", "Failed", "Skipped", "Cancelled", "PlannedChannelIds", "3, 5, 8" }
             },
             {
@@ -73,14 +77,9 @@ namespace NewApiSync.PowerShell.Tests
         public void Table_And_List_Views_Show_What_Matters_And_No_Type_Names(string typeName, string create, string[] tableText, string[] listText)
         {
             using var env = EnvironmentScope.WithoutNewApiVariables();
-            using var session = new PowerShellSession();
-            session.Run("$sbx = Start-NewApiSandbox\n" + create);
-            Assert.False(session.Last.HadErrors, string.Join("; ", session.Last.Errors));
-            Assert.EndsWith("." + typeName, session.Run("$item.GetType().FullName").Single().BaseObject as string);
-
-            string table = Render(session, "$item | Format-Table | Out-String -Width 120");
-            string list = Render(session, "$item | Format-List | Out-String -Width 120");
-            string byDefault = Render(session, "$item | Out-String -Width 120");
+            string table = Render(ViewKind.Table, create, typeName);
+            string list = Render(ViewKind.List, create, typeName);
+            string byDefault = Render(ViewKind.Default, create, typeName);
 
             Assert.All(tableText, text => Assert.Contains(text, table));
             Assert.All(listText, text => Assert.Contains(text, list));
@@ -92,21 +91,74 @@ namespace NewApiSync.PowerShell.Tests
         public void Channel_Lists_Show_One_Row_Per_Channel_With_Its_Model_Count()
         {
             using var env = EnvironmentScope.WithoutNewApiVariables();
-            using var session = new PowerShellSession();
-            session.Run("$null = Start-NewApiSandbox");
-            string table = Render(session, "Get-NewApiChannel | Out-String -Width 120");
+            string table = Render(ViewKind.Default, "$item = Get-NewApiChannel", "Channel");
             string[] openAiRow = table.Split('\n').Single(l => l.Contains("OpenAI official")).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal("1", openAiRow[0]);
-            Assert.Contains("3", openAiRow); // gpt-4o, gpt-4o-mini, gpt-4-turbo
+            Assert.Equal("3", openAiRow[openAiRow.ToList().IndexOf("Enabled") + 1]); // gpt-4o, gpt-4o-mini, gpt-4-turbo
             Assert.Equal(12, table.Split('\n').Count(l => l.TrimStart().Length > 0 && char.IsDigit(l.TrimStart()[0])));
         }
 
-        private static string Render(PowerShellSession session, string script)
+        [Fact]
+        public void Settings_Show_As_A_List_By_Default()
         {
-            string text = string.Concat(session.Run(script).Select(o => o.BaseObject as string));
-            Assert.False(session.Last.HadErrors, string.Join("; ", session.Last.Errors));
-            Assert.False(string.IsNullOrWhiteSpace(text), "Nothing rendered by: " + script);
-            return text;
+            string shown = Render(ViewKind.Default, "$item = [NewApiSync.Engine.Settings.SyncSettings]::new()", "SyncSettings");
+            Assert.Matches(@"RequestsPerMinute\s+: 20\n", shown);
+        }
+
+        private enum ViewKind
+        {
+            /// <summary>What a user sees: the module's views, the first defined for a type winning.</summary>
+            Default,
+            Table,
+            List,
+        }
+
+        /// <summary>
+        /// Renders $item through Out-Host. Format-Table and Format-List live in Microsoft.PowerShell.Utility, which the
+        /// hosted engine lacks, so a table or list is chosen by loading only the module's views of that kind before the
+        /// module (views loaded first win).
+        /// </summary>
+        private static string Render(ViewKind kind, string create, string typeName)
+        {
+            string? onlyViews = kind == ViewKind.Default ? null : ViewsOfKind(kind == ViewKind.Table ? "TableControl" : "ListControl");
+            try
+            {
+                using var session = new PowerShellSession(configure: state =>
+                {
+                    if (onlyViews is not null)
+                    {
+                        state.Formats.Add(new SessionStateFormatEntry(onlyViews));
+                    }
+                });
+                session.Run("$sbx = Start-NewApiSandbox\n" + create);
+                Assert.False(session.Last.HadErrors, string.Join("; ", session.Last.Errors));
+                Assert.EndsWith("." + typeName, (string)session.Run("@($item)[0].GetType().FullName").Single().BaseObject);
+
+                int before = session.Host.RecordingUI.Lines.Count;
+                session.Run("$item | Out-Host");
+                Assert.False(session.Last.HadErrors, string.Join("; ", session.Last.Errors));
+                // Header styling (ANSI escapes) is the host's business, not the view's.
+                string text = Regex.Replace(string.Join("\n", session.Host.RecordingUI.Lines.Skip(before)), "\x1b\\[[0-9;]*m", string.Empty);
+                Assert.False(string.IsNullOrWhiteSpace(text), $"Nothing rendered for {typeName} ({kind})");
+                return text;
+            }
+            finally
+            {
+                if (onlyViews is not null)
+                {
+                    File.Delete(onlyViews);
+                }
+            }
+        }
+
+        /// <summary>A copy of the module's format file holding only its views of one control kind.</summary>
+        private static string ViewsOfKind(string control)
+        {
+            XDocument views = XDocument.Load(Path.Combine(PowerShellSession.RepositoryRoot, "module", "NewApiSync.Format.ps1xml"));
+            views.Descendants("View").Where(v => v.Element(control) is null).ToList().ForEach(v => v.Remove());
+            string path = Path.Combine(Path.GetTempPath(), $"NewApiSync.{control}.{Guid.NewGuid():N}.Format.ps1xml");
+            views.Save(path);
+            return path;
         }
     }
 }
