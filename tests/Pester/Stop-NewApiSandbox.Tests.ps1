@@ -1,12 +1,10 @@
 BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
-    Import-NewApiSyncUnderTest
-    $script:savedEnvironment = Get-NewApiEnvironment
-    Restore-NewApiEnvironment
+    $script:savedEnvironment = Enter-NewApiSyncTest
 }
 
 AfterAll {
-    Restore-NewApiEnvironment -Value $script:savedEnvironment
+    Exit-NewApiSyncTest -SavedEnvironment $script:savedEnvironment
 }
 
 Describe 'Stop-NewApiSandbox' {

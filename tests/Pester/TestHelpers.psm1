@@ -93,4 +93,33 @@ function Get-ClosedLoopbackUrl {
     "http://127.0.0.1:$port"
 }
 
-Export-ModuleMember -Function Import-NewApiSyncUnderTest, ConvertTo-TestSecureString, Get-NewApiEnvironment, Restore-NewApiEnvironment, Get-ClosedLoopbackUrl
+function Enter-NewApiSyncTest {
+    <#
+    .SYNOPSIS
+        The start of every test file: imports the module under test and clears the NEWAPI_* variables, so a
+        developer's own site never leaks into a test. Returns the variables as they were, for Exit-NewApiSyncTest.
+    #>
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param()
+
+    Import-NewApiSyncUnderTest
+    Get-NewApiEnvironment
+    Restore-NewApiEnvironment
+}
+
+function Exit-NewApiSyncTest {
+    <#
+    .SYNOPSIS
+        The end of every test file: stops any sandbox and puts the NEWAPI_* variables back.
+    #>
+    [CmdletBinding()]
+    param(
+        [hashtable] $SavedEnvironment = @{}
+    )
+
+    Stop-NewApiSandbox
+    Restore-NewApiEnvironment -Value $SavedEnvironment
+}
+
+Export-ModuleMember -Function Import-NewApiSyncUnderTest, Enter-NewApiSyncTest, Exit-NewApiSyncTest, ConvertTo-TestSecureString, Get-NewApiEnvironment, Restore-NewApiEnvironment, Get-ClosedLoopbackUrl
