@@ -33,6 +33,22 @@ namespace NewApiSync.PowerShell.Tests
         }
 
         [Fact]
+        public void Tab_Completion_Uses_A_Completer_Registered_For_A_Parameter()
+        {
+            // The cmdlets get [ArgumentCompleter] attributes; registering the same class shows the whole path through TabExpansion2.
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = new PowerShellSession();
+            session.Run("$null = Start-NewApiSandbox\n" +
+                        "Register-ArgumentCompleter -CommandName Get-NewApiChannel -ParameterName Name -ScriptBlock {\n" +
+                        "    param($command, $parameter, $word, $ast, $bound)\n" +
+                        "    [NewApiSync.PowerShell.Completion.ChannelNameCompleter]::new().CompleteArgument($command, $parameter, $word, $ast, $bound)\n" +
+                        "}");
+            const string line = "Get-NewApiChannel -Name Azure";
+            var matches = session.Run($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches | ForEach-Object CompletionText");
+            Assert.Equal(new[] { "'Azure East US (paused)'" }, matches.Select(m => m.ToString()));
+        }
+
+        [Fact]
         public void Channel_Ids_Complete_By_Number_Or_By_Name_And_Describe_The_Channel()
         {
             using var env = EnvironmentScope.WithoutNewApiVariables();

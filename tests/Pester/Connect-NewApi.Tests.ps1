@@ -92,15 +92,11 @@ Describe 'Connect-NewApi' {
 
     Context 'Verbose and debug output' {
         It 'tells the requests and their status, never the token' {
-            $oldDebugPreference = $DebugPreference
-            try {
-                # $DebugPreference rather than -Debug: on Windows PowerShell 5.1, -Debug would prompt.
-                $DebugPreference = 'Continue'
-                $messages = Get-NewApiChannel -Id 3 -Verbose 4>&1 5>&1 | Where-Object { $_ -isnot [NewApiSync.Engine.Channels.Channel] }
-            } finally {
-                $DebugPreference = $oldDebugPreference
+            # The preference rather than -Debug, set in a child scope: on Windows PowerShell 5.1, -Debug would prompt.
+            $messages = & {
+                Set-Variable -Name DebugPreference -Value 'Continue'
+                Get-NewApiChannel -Id 3 -Verbose 4>&1 5>&1 | Where-Object { $_ -isnot [NewApiSync.Engine.Channels.Channel] }
             }
-
             $verbose = $messages | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
             $debug = $messages | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message
             $verbose | Where-Object { $_ -like '*GET /api/channel/3*' } | Should -Not -BeNullOrEmpty
