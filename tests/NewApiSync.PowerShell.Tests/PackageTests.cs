@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -68,23 +67,8 @@ namespace NewApiSync.PowerShell.Tests
 
         private string BuildPackage()
         {
-            string project = Path.Combine(PowerShellSession.RepositoryRoot, "src", "NewApiSync.PowerShell", "NewApiSync.PowerShell.csproj");
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string argument in new[] { "msbuild", project, "-t:NewApiSyncPackage", "-nologo", "-p:Configuration=Release", "-p:NewApiSyncPackageDir=" + _packageDir + Path.DirectorySeparatorChar })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using Process process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(120_000), "dotnet msbuild -t:NewApiSyncPackage did not finish in 2 minutes");
-            Assert.True(process.ExitCode == 0, stdout.Result + stderr.Result);
+            var (exitCode, output) = ModuleProjectBuild.RunTarget("NewApiSyncPackage", ("NewApiSyncPackageDir", _packageDir + Path.DirectorySeparatorChar));
+            Assert.True(exitCode == 0, output);
             return Assert.Single(Directory.GetFiles(_packageDir, "*.nupkg"));
         }
     }
