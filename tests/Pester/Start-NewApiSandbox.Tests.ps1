@@ -43,7 +43,7 @@ Describe 'Start-NewApiSandbox' {
             $first = Start-NewApiSandbox
             $null = Start-NewApiSandbox -ChannelCount 3
             @(Get-NewApiChannel).Count | Should -Be 3
-            { Get-NewApiChannel -Connection $first -ErrorAction Stop } | Should -Throw -ErrorId 'CannotListChannels,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
+            ({ Get-NewApiChannel -Connection $first -ErrorAction Stop } | Should -Throw -PassThru).FullyQualifiedErrorId | Should -Be 'CannotListChannels,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
         }
     }
 
@@ -54,7 +54,7 @@ Describe 'Start-NewApiSandbox' {
             @{ Name = 'RateLimitRequests'; Value = 0 }
         ) {
             $arguments = @{ $Name = $Value }
-            { Start-NewApiSandbox @arguments } | Should -Throw -ErrorId 'ParameterArgumentValidationError,NewApiSync.PowerShell.Commands.StartNewApiSandboxCommand'
+            ({ Start-NewApiSandbox @arguments } | Should -Throw -PassThru).FullyQualifiedErrorId | Should -Be 'ParameterArgumentValidationError,NewApiSync.PowerShell.Commands.StartNewApiSandboxCommand'
         }
     }
 }
