@@ -78,10 +78,21 @@ Describe 'Connect-NewApi' {
     }
 
     Context 'Insecure options' {
-        It 'warns about plain http://' {
-            Connect-NewApi -BaseUrl $script:url -AccessToken $script:token -UserId 1 -WarningVariable warnings -WarningAction SilentlyContinue
-            $warnings | Should -HaveCount 1
+        It 'warns about plain http:// to another host, before trying it' {
+            $caught = $null
+            try {
+                Connect-NewApi -BaseUrl 'http://192.0.2.1' -AccessToken $script:token -UserId 1 -RequestTimeoutSec 1 -WarningVariable warnings -WarningAction SilentlyContinue
+            } catch {
+                $caught = $_
+            }
+
+            $caught.FullyQualifiedErrorId | Should -Be 'NewApiSiteUnreachable,NewApiSync.PowerShell.Commands.ConnectNewApiCommand'
             "$warnings" | Should -BeLike '*plain http://*'
+        }
+
+        It 'does not warn about plain http:// on the loopback address' {
+            Connect-NewApi -BaseUrl $script:url -AccessToken $script:token -UserId 1 -WarningVariable warnings -WarningAction SilentlyContinue
+            $warnings | Should -BeNullOrEmpty
         }
 
         It 'warns about -SkipCertificateCheck' {
@@ -94,7 +105,7 @@ Describe 'Connect-NewApi' {
         It 'tells the requests and their status, never the token' {
             # The preference rather than -Debug, set in a child scope: on Windows PowerShell 5.1, -Debug would prompt.
             $messages = & {
-                Set-Variable -Name DebugPreference -Value 'Continue'
+                $DebugPreference = 'Continue'
                 Get-NewApiChannel -Id 3 -Verbose 4>&1 5>&1 | Where-Object { $_ -isnot [NewApiSync.Engine.Channels.Channel] }
             }
             $verbose = $messages | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
