@@ -35,7 +35,7 @@
             Tags         = @('NewAPI', 'new-api', 'LLM', 'OpenAI', 'gateway', 'channels', 'models', 'sync', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/NewApiSync/NewApiSync'
             LicenseUri   = 'https://github.com/NewApiSync/NewApiSync/blob/main/LICENSE'
-            ReleaseNotes = 'See CHANGELOG.md.'
+            ReleaseNotes = '0.1.0: first release. Connect to a New API site (or a local sandbox), list channels, sync each channel''s model list with its upstream (rate-limited, concurrent, retried, previewable, resumable), map standard model names to actual models, and journal every change so it can be searched and undone. Full release notes: https://github.com/NewApiSync/NewApiSync/blob/main/CHANGELOG.md'
         }
     }
 }
