@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using NewApiSync.Engine.Channels;
 using NewApiSync.Engine.Results;
+using NewApiSync.PowerShell.Completion;
 
 namespace NewApiSync.PowerShell
 {
@@ -28,6 +29,7 @@ namespace NewApiSync.PowerShell
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
         [Alias("ChannelId")]
         [ValidateRange(1, int.MaxValue)]
+        [ArgumentCompleter(typeof(ChannelIdCompleter))]
         public int[] Id { get; set; } = null!;
 
         /// <summary>True when channels were given (pipeline or -Id) rather than the whole site.</summary>

@@ -32,6 +32,23 @@ namespace NewApiSync.PowerShell.Tests
             Assert.Equal(expected, names);
         }
 
+        [Theory]
+        [InlineData("Get-NewApiChannel -Name Azure", "'Azure East US (paused)'")]
+        [InlineData("Get-NewApiChannel -Id 1", "1")]
+        [InlineData("Invoke-NewApiModelSync -Id 1", "1")]
+        [InlineData("Clear-NewApiModelRedirect -Id 1", "1")]
+        [InlineData("New-NewApiModelRedirect -StandardModel claude-4.5-son", "claude-4.5-sonnet")]
+        [InlineData("Set-NewApiSyncSetting -StandardModels gpt-4.1-mi", "gpt-4.1-mini")]
+        [InlineData("Get-NewApiStandardModel gemini-2.5-flash-l", "gemini-2.5-flash-lite")]
+        public void The_Commands_Complete_Their_Parameters_With_Tab(string line, string expected)
+        {
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = new PowerShellSession();
+            session.Run("$null = Start-NewApiSandbox");
+            var matches = session.Run($"(TabExpansion2 -inputScript '{line.Replace("'", "''")}' -cursorColumn {line.Length}).CompletionMatches | ForEach-Object CompletionText").Select(m => m.ToString()).ToList();
+            Assert.Contains(expected, matches);
+        }
+
         [Fact]
         public void Tab_Completion_Uses_A_Completer_Registered_For_A_Parameter()
         {

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Channels;
 using NewApiSync.PowerShell.Internal;
+using NewApiSync.PowerShell.Completion;
 
 namespace NewApiSync.PowerShell.Commands
 {
@@ -16,12 +17,14 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("ChannelId")]
         [ValidateRange(1, int.MaxValue)]
+        [ArgumentCompleter(typeof(ChannelIdCompleter))]
         public int[]? Id { get; set; }
 
         /// <summary>Channel names; wildcards allowed, case-insensitive.</summary>
         [Parameter]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ChannelNameCompleter))]
         public string[]? Name { get; set; }
 
         /// <summary>Only channels with this status.</summary>

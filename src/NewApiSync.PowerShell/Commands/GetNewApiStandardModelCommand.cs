@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using NewApiSync.Engine.Redirect;
+using NewApiSync.PowerShell.Completion;
 
 namespace NewApiSync.PowerShell.Commands
 {
@@ -12,6 +13,7 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter(Position = 0)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(StandardModelCompleter))]
         public string[]? Name { get; set; }
 
         /// <summary>OpenAI, Anthropic, Google, Mistral, DeepSeek, Qwen or GLM (wildcards allowed).</summary>

@@ -4,6 +4,7 @@ using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
 using NewApiSync.PowerShell.Internal;
+using NewApiSync.PowerShell.Completion;
 
 namespace NewApiSync.PowerShell.Commands
 {
@@ -18,6 +19,7 @@ namespace NewApiSync.PowerShell.Commands
         /// <summary>Standard names in priority order; default: the StandardModels setting, else the built-in list.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(StandardModelCompleter))]
         public string[]? StandardModel { get; set; }
 
         /// <summary>Also redirect manually or automatically disabled channels.</summary>

@@ -7,6 +7,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
 using NewApiSync.PowerShell.Internal;
+using NewApiSync.PowerShell.Completion;
 
 namespace NewApiSync.PowerShell.Commands
 {
@@ -68,6 +69,7 @@ namespace NewApiSync.PowerShell.Commands
         /// <summary>Standard names for New-NewApiModelRedirect; empty = the built-in list.</summary>
         [Parameter]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(StandardModelCompleter))]
         public string[] StandardModels { get; set; } = Array.Empty<string>();
 
         [Parameter]
