@@ -79,23 +79,6 @@ namespace NewApiSync.Engine.Journal
             }
         }
 
-        /// <summary>
-        /// Takes the site's run lock for a run that writes, without waiting: throws <see cref="Api.NewApiException"/>
-        /// RunInProgress naming the holder when another run has it (sync, redirect, clear and restore alike).
-        /// </summary>
-        public static SiteRunLock AcquireForRun(string dataRoot, string baseUrl, int userId, string purpose, CancellationToken cancellationToken = default)
-        {
-            SiteRunLock? acquired = TryAcquire(dataRoot, baseUrl, userId, TimeSpan.Zero, cancellationToken, purpose);
-            if (acquired is not null)
-            {
-                return acquired;
-            }
-
-            RunLockHolder? holder = ReadHolder(dataRoot, baseUrl, userId);
-            throw new Api.NewApiException(Api.NewApiErrorKind.RunInProgress,
-                $"Another run for {baseUrl} is writing: {holder?.ToString() ?? "a run of another process is still running"}. Two runs for one site never write at once.");
-        }
-
         /// <summary>Who holds the site's run lock, or null when nobody does (or the holder died before recording itself).</summary>
         public static RunLockHolder? ReadHolder(string dataRoot, string baseUrl, int userId)
         {

@@ -7,6 +7,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
+using NewApiSync.Engine.Settings;
 using NewApiSync.Engine.Storage;
 
 namespace NewApiSync.Engine.Restore
@@ -17,23 +18,23 @@ namespace NewApiSync.Engine.Restore
     /// </summary>
     public sealed class ChannelRestoreService
     {
-        private readonly NewApiConnection _connection;
-        private readonly INewApiLog _log;
+        private readonly SiteRunScope _scope;
 
-        public ChannelRestoreService(NewApiConnection connection, int historyRetention = SyncJournal.DefaultHistoryRetention, INewApiLog? log = null)
+        public ChannelRestoreService(NewApiConnection connection, SyncSettings settings, INewApiLog? log = null)
         {
-            _connection = connection ?? throw new ArgumentNullException(nameof(connection));
-            _log = log ?? NullNewApiLog.Instance;
-            DataRoot = connection.DataDirectory ?? DataDirectory.ResolveRoot();
-            Journal = SyncJournal.ForSite(DataRoot, connection.BaseUrl, connection.UserId, _log.Warning);
-            Journal.HistoryRetention = historyRetention;
+            _scope = new SiteRunScope(connection, settings, log);
         }
 
-        public string DataRoot { get; }
+        public SyncJournal Journal => _scope.Journal;
 
-        public SyncJournal Journal { get; }
+        public TimeProvider Time
+        {
+            get => _scope.Time;
+            set => _scope.Time = value;
+        }
 
-        public TimeProvider Time { get; set; } = TimeProvider.System;
+        /// <summary>Run options from the saved settings.</summary>
+        public RunOptions DefaultOptions() => _scope.DefaultOptions();
 
         /// <summary>
         /// The records of run <paramref name="runId"/> (only <paramref name="channelIds"/> when given), or null when the
@@ -64,52 +65,44 @@ namespace NewApiSync.Engine.Restore
             request.Options.Validate();
             CheckSameSite(request.Records);
             IReadOnlyList<RestorePlan> plans = RestorePlan.FromRecords(request.Records);
-            using SiteRunLock? siteLock = request.WhatIf ? null : SiteRunLock.AcquireForRun(DataRoot, _connection.BaseUrl, _connection.UserId, "restore run", cancellationToken);
-            using RunContext context = RunContext.Create(_connection, request.Options, _log);
+            using SiteRunLock? siteLock = _scope.AcquireLock(RunKind.Restore, request.WhatIf, cancellationToken);
+            using RunContext context = RunContext.Create(_scope.Connection, request.Options, _scope.Log);
             var runner = new ChannelRestoreRunner(context) { Force = request.Force };
+            NewApiSyncRun run = _scope.NewRun(RunKind.Restore, RunMode.Selected, request.WhatIf);
+            _scope.Log.Verbose($"Restore run {run.RunId} of {plans.Count} channel(s) on {run.BaseUrl} from run(s) {string.Join(", ", request.Records.Select(r => r.RunId).Distinct(StringComparer.Ordinal))}{(request.Force ? ", -Force: channels changed since are restored too" : string.Empty)}.");
 
-            DateTimeOffset started = Time.GetUtcNow();
-            var run = new NewApiSyncRun
+            IRunRecorder recorder = _scope.CreateRecorder(request.WhatIf);
+            try
             {
-                RunId = RunIds.New(started),
-                Kind = RunKind.Restore,
-                BaseUrl = _connection.BaseUrl,
-                UserId = _connection.UserId,
-                Mode = RunMode.Selected,
-                StartedAt = started,
-                WhatIf = request.WhatIf,
-            };
-            _log.Verbose($"Restore run {run.RunId} of {plans.Count} channel(s) on {_connection.BaseUrl} from run(s) {string.Join(", ", request.Records.Select(r => r.RunId).Distinct(StringComparer.Ordinal))}{(request.Force ? ", -Force: channels changed since are restored too" : string.Empty)}.");
-
-            if (request.WhatIf)
-            {
-                return await runner.RunAsync(run, plans, NullRunRecorder.Instance, callbacks, cancellationToken).ConfigureAwait(false);
+                return await runner.RunAsync(run, plans, recorder, callbacks, cancellationToken).ConfigureAwait(false);
             }
-
-            using var recorder = new JournalRunRecorder(Journal);
-            return await runner.RunAsync(run, plans, recorder, callbacks, cancellationToken).ConfigureAwait(false);
+            finally
+            {
+                (recorder as IDisposable)?.Dispose();
+            }
         }
 
         /// <summary>Throws <see cref="ArgumentException"/> when a record is not of this connection's site: ids mean different channels elsewhere.</summary>
         public void CheckSameSite(IEnumerable<NewApiSyncResult> records)
         {
-            string site = DataDirectory.SiteKey(_connection.BaseUrl, _connection.UserId);
+            NewApiConnection connection = _scope.Connection;
+            string site = DataDirectory.SiteKey(connection.BaseUrl, connection.UserId);
             foreach (NewApiSyncResult record in records)
             {
-                if (!string.Equals(SiteKeyOrNull(record.BaseUrl), site, StringComparison.Ordinal))
+                if (!string.Equals(SiteKeyOrNull(record.BaseUrl, connection.UserId), site, StringComparison.Ordinal))
                 {
                     throw new ArgumentException(
-                        $"Channel #{record.ChannelId} of run {record.RunId} belongs to {(string.IsNullOrEmpty(record.BaseUrl) ? "no known site" : record.BaseUrl)}, not to {_connection.BaseUrl}: channel ids mean different channels on another site.",
+                        $"Channel #{record.ChannelId} of run {record.RunId} belongs to {(string.IsNullOrEmpty(record.BaseUrl) ? "no known site" : record.BaseUrl)}, not to {connection.BaseUrl}: channel ids mean different channels on another site.",
                         nameof(records));
                 }
             }
         }
 
-        private string? SiteKeyOrNull(string baseUrl)
+        private static string? SiteKeyOrNull(string baseUrl, int userId)
         {
             try
             {
-                return string.IsNullOrEmpty(baseUrl) ? null : DataDirectory.SiteKey(baseUrl, _connection.UserId);
+                return string.IsNullOrEmpty(baseUrl) ? null : DataDirectory.SiteKey(baseUrl, userId);
             }
             catch (ArgumentException)
             {

@@ -31,16 +31,6 @@ namespace NewApiSync.Engine.Runs
 
         public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-        /// <summary>The options saved with Set-NewApiSyncSetting (explicit parameters then override single values).</summary>
-        public static RunOptions FromSettings(Settings.SyncSettings settings) => new RunOptions
-        {
-            Concurrency = settings.Concurrency,
-            MaxRetries = settings.MaxRetries,
-            RequestsPerMinute = settings.RequestsPerMinute,
-            Burst = settings.Burst,
-            ChannelTimeout = settings.ChannelTimeoutSec > 0 ? TimeSpan.FromSeconds(settings.ChannelTimeoutSec) : null,
-        };
-
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first value out of range.</summary>
         public void Validate()
         {

@@ -63,7 +63,14 @@ namespace NewApiSync.Engine.Sync
         public TimeProvider Time { get; set; } = TimeProvider.System;
 
         /// <summary>Run options from the saved settings (explicit parameters then override single values).</summary>
-        public RunOptions DefaultOptions() => RunOptions.FromSettings(Settings);
+        public RunOptions DefaultOptions() => new RunOptions
+        {
+            Concurrency = Settings.Concurrency,
+            MaxRetries = Settings.MaxRetries,
+            RequestsPerMinute = Settings.RequestsPerMinute,
+            Burst = Settings.Burst,
+            ChannelTimeout = Settings.ChannelTimeoutSec > 0 ? TimeSpan.FromSeconds(Settings.ChannelTimeoutSec) : null,
+        };
 
         /// <summary>The last sync run and the channels of it that failed, were cancelled or were never reached.</summary>
         public (NewApiSyncRun? LastRun, IReadOnlyList<int> ChannelIds) FailedOnlyTargets()
@@ -86,7 +93,7 @@ namespace NewApiSync.Engine.Sync
             }
 
             request.Options.Validate();
-            using SiteRunLock? siteLock = request.WhatIf ? null : SiteRunLock.AcquireForRun(DataRoot, _connection.BaseUrl, _connection.UserId, "sync run", cancellationToken);
+            using SiteRunLock? siteLock = request.WhatIf ? null : AcquireLock(cancellationToken);
             using RunContext context = RunContext.Create(_connection, request.Options, _log);
             var runner = new ModelSyncRunner(context, new SyncPlanner(request.Filter));
             IReadOnlyList<ChannelTarget> targets = await ResolveTargetsAsync(runner, request, cancellationToken).ConfigureAwait(false);
@@ -122,6 +129,19 @@ namespace NewApiSync.Engine.Sync
 
             // A full run restarts the interval; a partial one leaves the schedule where the last full run put it.
             return mode is RunMode.All or RunMode.IfDue ? Time.GetUtcNow() + Settings.Interval : Schedule().NextRunAt;
+        }
+
+        private SiteRunLock AcquireLock(CancellationToken cancellationToken)
+        {
+            SiteRunLock? acquired = SiteRunLock.TryAcquire(DataRoot, _connection.BaseUrl, _connection.UserId, TimeSpan.Zero, cancellationToken);
+            if (acquired is not null)
+            {
+                return acquired;
+            }
+
+            RunLockHolder? holder = SiteRunLock.ReadHolder(DataRoot, _connection.BaseUrl, _connection.UserId);
+            throw new NewApiException(NewApiErrorKind.RunInProgress,
+                $"Another run for {_connection.BaseUrl} is writing: {holder?.ToString() ?? "a run of another process is still running"}. Two runs for one site never write at once.");
         }
 
         private static async Task<IReadOnlyList<ChannelTarget>> ResolveTargetsAsync(ModelSyncRunner runner, ModelSyncRequest request, CancellationToken cancellationToken)

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Restore;
 using NewApiSync.Engine.Results;
-using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
 using NewApiSync.PowerShell.Internal;
 
@@ -55,7 +54,7 @@ namespace NewApiSync.PowerShell.Commands
         {
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
-            var service = new ChannelRestoreService(connection, settings.HistoryRetention);
+            var service = new ChannelRestoreService(connection, settings);
             IReadOnlyList<NewApiSyncResult> records = ParameterSetName == RunIdSet ? ReadRun(service) : _records;
             if (records.Count == 0)
             {
@@ -73,7 +72,7 @@ namespace NewApiSync.PowerShell.Commands
                     "Connect to the site the records came from (Connect-NewApi), or pass that connection with -Connection.", ex));
             }
 
-            var request = new ChannelRestoreRequest { Records = records, Force = Force.IsPresent, WhatIf = IsWhatIf, Options = RunOptions.FromSettings(settings) };
+            var request = new ChannelRestoreRequest { Records = records, Force = Force.IsPresent, WhatIf = IsWhatIf, Options = service.DefaultOptions() };
             Run(connection, settings, request);
         }
 
@@ -112,8 +111,8 @@ namespace NewApiSync.PowerShell.Commands
                 NewApiSyncRun run = RunOnWorker(async (log, dispatcher, ct) =>
                 {
                     progress = new RunProgressWriter(this, dispatcher, $"Restoring channels on {connection.BaseUrl}");
-                    var service = new ChannelRestoreService(connection, settings.HistoryRetention, log);
-                    RunCallbacks callbacks = PipelineRunCallbacks.Create(this, dispatcher, progress, WriteResult);
+                    var service = new ChannelRestoreService(connection, settings, log);
+                    var callbacks = PipelineRunCallbacks.Create(this, dispatcher, progress, WriteResult);
                     return await service.RunAsync(request, callbacks, ct).ConfigureAwait(false);
                 });
                 WriteVerbose($"Restore run {run.RunId} finished: {run.Total} channel(s), {run.Changed} restored, {run.Succeeded - run.Changed} already as before, {run.Failed} failed, {run.Skipped} skipped{(request.WhatIf ? "; -WhatIf wrote nothing and left no history" : string.Empty)}.");
@@ -144,7 +143,9 @@ namespace NewApiSync.PowerShell.Commands
             WriteObject(result);
             if (result.Status == ChannelResultStatus.Failed)
             {
-                WriteError(ErrorRecords.ForFailedChannel(result, "ChannelRestoreFailed"));
+                NewApiErrorKind kind = result.ErrorKind ?? NewApiErrorKind.Rejected;
+                var failure = new NewApiException(kind, $"Channel '{result.ChannelName}' (#{result.ChannelId}) was not restored: {result.Error}") { HttpStatus = result.HttpStatus };
+                WriteError(ErrorRecords.FromApi(failure, "ChannelRestoreFailed", result));
             }
         }
     }

@@ -60,12 +60,12 @@ namespace NewApiSync.Engine.Tests.Restore
                     return Task.FromResult(!whatIf);
                 },
             };
-            var service = new ChannelRestoreService(_connection);
+            var service = new ChannelRestoreService(_connection, new SyncSettings());
             NewApiSyncRun run = await service.RunAsync(new ChannelRestoreRequest { Records = records, Force = force, WhatIf = whatIf, Options = Fast() }, callbacks, CancellationToken.None);
             return (run, streamed.OrderBy(r => r.ChannelId).ToList(), asked.ToList());
         }
 
-        private IReadOnlyList<NewApiSyncResult> Records(string runId) => new ChannelRestoreService(_connection).ReadRun(runId)!;
+        private IReadOnlyList<NewApiSyncResult> Records(string runId) => new ChannelRestoreService(_connection, new SyncSettings()).ReadRun(runId)!;
 
         [Fact]
         public async Task Restoring_A_Sync_Puts_The_Old_Models_Back_Skips_The_Failed_Channel_And_Journals_A_Restore_Run()
@@ -92,7 +92,7 @@ namespace NewApiSync.Engine.Tests.Restore
             Assert.Contains("wrote nothing to this channel (Failed)", failed.Reason);
             Assert.StartsWith("{\"id\":1,", Assert.Single(_server.Updates).Body);
 
-            NewApiSyncRun journaled = new ChannelRestoreService(_connection).Journal.ReadRuns().First();
+            NewApiSyncRun journaled = new ChannelRestoreService(_connection, new SyncSettings()).Journal.ReadRuns().First();
             Assert.Equal((run.RunId, RunKind.Restore, 1, 1), (journaled.RunId, journaled.Kind, journaled.Changed, journaled.Skipped));
         }
 
@@ -142,7 +142,7 @@ namespace NewApiSync.Engine.Tests.Restore
         {
             // A journaled Clear/Redirect run as that runner writes it, and the channel as it left it.
             _server.Site.Change(9, c => c.ModelMapping = newText);
-            SyncJournal journal = new ChannelRestoreService(_connection).Journal;
+            SyncJournal journal = new ChannelRestoreService(_connection, new SyncSettings()).Journal;
             var header = new NewApiSyncRun { RunId = RunIds.New(DateTimeOffset.UtcNow), Kind = RunKind.Clear, BaseUrl = _server.BaseUrl, UserId = 1, StartedAt = DateTimeOffset.UtcNow };
             using (JournalRunWriter writer = journal.BeginRun(header))
             {
@@ -168,13 +168,13 @@ namespace NewApiSync.Engine.Tests.Restore
         public async Task WhatIf_Reads_And_Describes_But_Writes_And_Journals_Nothing()
         {
             NewApiSyncRun sync = await SyncAsync(1);
-            int runs = new ChannelRestoreService(_connection).Journal.ReadRuns().Count();
+            int runs = new ChannelRestoreService(_connection, new SyncSettings()).Journal.ReadRuns().Count();
             _server.ClearRequests();
 
             var (_, results, asked) = await RestoreAsync(Records(sync.RunId), whatIf: true);
 
             Assert.Empty(_server.Updates);
-            Assert.Equal(runs, new ChannelRestoreService(_connection).Journal.ReadRuns().Count());
+            Assert.Equal(runs, new ChannelRestoreService(_connection, new SyncSettings()).Journal.ReadRuns().Count());
             Assert.Equal(ChannelResultStatus.Skipped, results[0].Status);
             Assert.Contains("Restore models", Assert.Single(asked));
         }
@@ -194,7 +194,7 @@ namespace NewApiSync.Engine.Tests.Restore
         [Fact]
         public void An_Unknown_Run_Reads_As_Null_And_A_Malformed_Run_Id_Is_Refused()
         {
-            var service = new ChannelRestoreService(_connection);
+            var service = new ChannelRestoreService(_connection, new SyncSettings());
             Assert.Null(service.ReadRun("20260101T000000000Z-abcdef"));
             Assert.Throws<ArgumentException>(() => service.ReadRun("../etc"));
         }

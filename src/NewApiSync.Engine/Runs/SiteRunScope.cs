@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Channels;
+using NewApiSync.Engine.Journal;
+using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Storage;
+
+namespace NewApiSync.Engine.Runs
+{
+    /// <summary>
+    /// What every journaled run of one site shares, whatever it does (sync, redirect, clear, restore): the data folder
+    /// and journal, the site run lock that keeps two runs from writing at once, the run header, and the channels a run
+    /// is asked to touch.
+    /// </summary>
+    public sealed class SiteRunScope
+    {
+        /// <summary>Above this many ids, one paged listing is cheaper than one GET per channel.</summary>
+        private const int ListInsteadOfGetAbove = 20;
+
+        public SiteRunScope(NewApiConnection connection, SyncSettings settings, INewApiLog? log = null)
+        {
+            Connection = connection ?? throw new ArgumentNullException(nameof(connection));
+            Settings = settings ?? throw new ArgumentNullException(nameof(settings));
+            Log = log ?? NullNewApiLog.Instance;
+            DataRoot = connection.DataDirectory ?? DataDirectory.ResolveRoot();
+            Journal = SyncJournal.ForSite(DataRoot, connection.BaseUrl, connection.UserId, Log.Warning);
+            Journal.HistoryRetention = settings.HistoryRetention;
+        }
+
+        public NewApiConnection Connection { get; }
+
+        public SyncSettings Settings { get; }
+
+        public INewApiLog Log { get; }
+
+        public string DataRoot { get; }
+
+        public SyncJournal Journal { get; }
+
+        public TimeProvider Time { get; set; } = TimeProvider.System;
+
+        /// <summary>Run options from the saved settings (explicit parameters then override single values).</summary>
+        public RunOptions DefaultOptions() => new RunOptions
+        {
+            Concurrency = Settings.Concurrency,
+            MaxRetries = Settings.MaxRetries,
+            RequestsPerMinute = Settings.RequestsPerMinute,
+            Burst = Settings.Burst,
+            ChannelTimeout = Settings.ChannelTimeoutSec > 0 ? TimeSpan.FromSeconds(Settings.ChannelTimeoutSec) : null,
+        };
+
+        public NewApiSyncRun NewRun(RunKind kind, RunMode mode, bool whatIf)
+        {
+            DateTimeOffset started = Time.GetUtcNow();
+            return new NewApiSyncRun
+            {
+                RunId = RunIds.New(started),
+                Kind = kind,
+                BaseUrl = Connection.BaseUrl,
+                UserId = Connection.UserId,
+                Mode = mode,
+                StartedAt = started,
+                WhatIf = whatIf,
+            };
+        }
+
+        /// <summary>
+        /// The site's run lock, or null under -WhatIf (a preview writes nothing, so it never blocks a real run).
+        /// Throws RunInProgress naming the holder when another run, in any process, has the site.
+        /// </summary>
+        public SiteRunLock? AcquireLock(RunKind kind, bool whatIf, CancellationToken cancellationToken)
+        {
+            if (whatIf)
+            {
+                return null;
+            }
+
+            SiteRunLock? acquired = SiteRunLock.TryAcquire(DataRoot, Connection.BaseUrl, Connection.UserId, TimeSpan.Zero, cancellationToken, kind.ToString().ToLowerInvariant() + " run");
+            if (acquired is not null)
+            {
+                return acquired;
+            }
+
+            RunLockHolder? holder = SiteRunLock.ReadHolder(DataRoot, Connection.BaseUrl, Connection.UserId);
+            throw new NewApiException(NewApiErrorKind.RunInProgress,
+                $"Another run for {Connection.BaseUrl} is writing: {holder?.ToString() ?? "a run of another process is still running"}. Two runs for one site never write at once.");
+        }
+
+        /// <summary>Where a run's records go: nowhere under -WhatIf (a preview leaves no history), else the journal.</summary>
+        public IRunRecorder CreateRecorder(bool whatIf, Func<DateTimeOffset?>? nextScheduledTime = null) =>
+            whatIf ? NullRunRecorder.Instance : new JournalRunRecorder(Journal, nextScheduledTime);
+
+        /// <summary>
+        /// The channels to touch: piped-in channels as they are, ids read by the run (or picked from one listing when
+        /// there are many), every channel when neither is given. Duplicates count once.
+        /// </summary>
+        public static async Task<IReadOnlyList<ChannelTarget>> ResolveTargetsAsync(RunContext context, IReadOnlyList<Channel>? channels, IReadOnlyList<int>? ids, CancellationToken cancellationToken)
+        {
+            if (channels is null && ids is null)
+            {
+                return (await ListAllAsync(context, cancellationToken).ConfigureAwait(false)).Select(c => new ChannelTarget(c)).ToArray();
+            }
+
+            var targets = new List<ChannelTarget>();
+            var seen = new HashSet<int>();
+            foreach (Channel channel in channels ?? Array.Empty<Channel>())
+            {
+                if (seen.Add(channel.Id))
+                {
+                    targets.Add(new ChannelTarget(channel));
+                }
+            }
+
+            int[] wanted = (ids ?? Array.Empty<int>()).Where(seen.Add).ToArray();
+            if (wanted.Length > ListInsteadOfGetAbove)
+            {
+                var listed = (await ListAllAsync(context, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Id);
+                targets.AddRange(wanted.Select(id => listed.TryGetValue(id, out Channel? c) ? new ChannelTarget(c) : new ChannelTarget(id)));
+            }
+            else
+            {
+                targets.AddRange(wanted.Select(id => new ChannelTarget(id)));
+            }
+
+            return targets;
+        }
+
+        /// <summary>Every channel of the site, through the run's limiter and retries.</summary>
+        public static async Task<IReadOnlyList<Channel>> ListAllAsync(RunContext context, CancellationToken cancellationToken) =>
+            await context.Retry.ExecuteAsync(async ct => await context.Client.ListChannelsAsync(null, null, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+        /// <summary>A target's channel: as given, or read now through the run's retries.</summary>
+        public static async Task<Channel> ReadAsync(RunContext context, ChannelTarget target, CancellationToken cancellationToken) =>
+            target.Channel ?? await context.Retry.ExecuteAsync(async ct => await context.Client.GetChannelAsync(target.Id, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+}
