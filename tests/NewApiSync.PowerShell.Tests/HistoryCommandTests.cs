@@ -58,6 +58,17 @@ namespace NewApiSync.PowerShell.Tests
             Assert.Single(session.Run("Get-NewApiSyncHistory -Run -Last 1"));
         }
 
+        [Fact]
+        public void Run_Summaries_Pipe_Into_Get_NewApiSyncHistory_By_RunId()
+        {
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = SandboxSession(FullSync + "; $null = Invoke-NewApiModelSync -Id 4; $null = Get-NewApiSyncHistory | Restore-NewApiChannel -Confirm:$false");
+            Assert.Equal(new[] { "Restore" }, session.Run("Get-NewApiSyncHistory -Run -Kind Restore").Select(r => r.Properties["Kind"].Value.ToString()));
+            var records = session.Run("@(Get-NewApiSyncHistory -Run -Kind Sync)[1] | Get-NewApiSyncHistory");
+            Assert.Equal(12, records.Count);
+            Assert.Equal(new[] { 4 }, Ids(session.Run("Get-NewApiSyncHistory -Run -Kind Restore | Get-NewApiSyncHistory")));
+        }
+
         [Theory]
         [InlineData("-Status Failed", new[] { 11 })]
         [InlineData("-Status Cancelled", new int[0])]

@@ -5,7 +5,8 @@
 BeforeAll {
     $manifest = if ($env:NEWAPISYNC_MODULE) { $env:NEWAPISYNC_MODULE }
                 else { Join-Path $PSScriptRoot '../../out/NewApiSync/NewApiSync.psd1' }
-    Import-Module $manifest -Force
+    $script:Manifest = (Resolve-Path $manifest).Path
+    Import-Module $script:Manifest -Force
 
     $script:SampleModelsOf1 = 'gpt-4o,gpt-4o-mini,gpt-4-turbo'
 
@@ -81,7 +82,7 @@ Describe 'Get-NewApiSyncHistory' {
         $sbx.Sandbox.ClearRequests()
         $failed = pwsh -NoProfile -Command "
             `$env:NEWAPISYNC_DATA = '$data'
-            Import-Module '$((Get-Module NewApiSync).Path -replace '\.dll$', '.psd1' -replace 'bin[/\\][^/\\]+[/\\]', '')'
+            Import-Module '$script:Manifest'
             (Get-NewApiSyncHistory -BaseUrl '$url' -Status Failed).ChannelId"
         $failed | Should -Be '11'
         $sbx.Sandbox.Requests.Count | Should -Be 0

@@ -115,6 +115,24 @@ namespace NewApiSync.Engine.Tests.Restore
         }
 
         [Fact]
+        public async Task Records_Of_Two_Runs_Restore_A_Channel_To_Before_The_First_In_One_Write()
+        {
+            NewApiSyncRun first = await SyncAsync(1);
+            _server.Site.SetUpstream(1, "gpt-5", "gpt-5-mini");
+            NewApiSyncRun second = await SyncAsync(1);
+            Assert.Equal("gpt-5,gpt-5-mini", _server.Site.Get(1)!.Models);
+            _server.ClearRequests();
+
+            // Newest first, as Get-NewApiSyncHistory -Last 2 returns them.
+            var (_, results, _) = await RestoreAsync(Records(second.RunId).Concat(Records(first.RunId)).ToArray());
+
+            Assert.Equal(SampleModelsOf1, _server.Site.Get(1)!.Models);
+            Assert.Single(_server.Updates);
+            Assert.Contains(first.RunId, results.Single().Reason);
+            Assert.Contains(second.RunId, results.Single().Reason);
+        }
+
+        [Fact]
         public async Task A_Channel_Changed_Since_The_Run_Fails_With_ChannelChanged_Unless_Forced()
         {
             NewApiSyncRun sync = await SyncAsync(1);
