@@ -281,9 +281,20 @@ namespace NewApiSync.Engine.Api
                 throw new ArgumentNullException(nameof(update));
             }
 
-            if (update.Models is null && update.ModelMapping is null)
+            if (update.Models is null && update.ModelMapping is null && update.ModelMappingText is null)
             {
                 throw new ArgumentException("The update changes nothing.", nameof(update));
+            }
+
+            if (update.ModelMapping is not null && update.ModelMappingText is not null)
+            {
+                throw new ArgumentException("An update carries the mapping either parsed or as text, not both.", nameof(update));
+            }
+
+            if (update.ModelMappingText is { Length: 0 })
+            {
+                // "model_mapping": "" is a zero value New API skips; an empty mapping is written as "{}".
+                throw new ArgumentException("New API skips an empty model_mapping; send \"{}\" to empty it.", nameof(update));
             }
 
             if (update.Models is { Count: 0 })
@@ -312,6 +323,10 @@ namespace NewApiSync.Engine.Api
                 if (update.ModelMapping is not null)
                 {
                     writer.WriteString("model_mapping", update.ModelMapping.ToJson());
+                }
+                else if (update.ModelMappingText is not null)
+                {
+                    writer.WriteString("model_mapping", update.ModelMappingText);
                 }
 
                 writer.WriteEndObject();

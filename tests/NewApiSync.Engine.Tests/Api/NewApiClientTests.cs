@@ -165,6 +165,32 @@ namespace NewApiSync.Engine.Tests.Api
             Assert.Equal("{\"glm-4\":\"glm-4.5\",\"glm-z\":\"glm-4.6\"}", server.Site.Get(9)!.ModelMapping);
         }
 
+        [Theory]
+        [InlineData("{ \"glm-4\" : \"glm-4.5\" }")]
+        [InlineData("not json {")]
+        [InlineData("{}")]
+        public async Task An_Update_With_Mapping_Text_Sends_It_Exactly_And_Leaves_Models_Alone(string text)
+        {
+            using var server = SandboxServer.Start();
+            using var client = Sandboxes.Client(server);
+            await client.UpdateChannelAsync(new ChannelUpdate(9) { ModelMappingText = text }, None);
+
+            using var body = JsonDocument.Parse(server.Updates.Single().Body);
+            Assert.Equal(new[] { "id", "model_mapping" }, body.RootElement.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(text, server.Site.Get(9)!.ModelMapping);
+            Assert.Equal("glm-4.5,glm-4", server.Site.Get(9)!.Models);
+        }
+
+        [Fact]
+        public async Task An_Update_With_Empty_Mapping_Text_Or_Both_Mapping_Forms_Is_Refused_Before_Sending()
+        {
+            using var server = SandboxServer.Start();
+            using var client = Sandboxes.Client(server);
+            await Assert.ThrowsAsync<ArgumentException>(() => client.UpdateChannelAsync(new ChannelUpdate(9) { ModelMappingText = string.Empty }, None));
+            await Assert.ThrowsAsync<ArgumentException>(() => client.UpdateChannelAsync(new ChannelUpdate(9) { ModelMappingText = "{}", ModelMapping = ModelMapping.Empty }, None));
+            Assert.Empty(server.Requests);
+        }
+
         [Fact]
         public async Task An_Update_That_Would_Clear_The_Models_Is_Refused_Before_Sending()
         {

@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using NewApiSync.Engine.Journal;
+using NewApiSync.Engine.Results;
+using NewApiSync.PowerShell.Internal;
+
+namespace NewApiSync.PowerShell.Commands
+{
+    /// <summary>
+    /// Reads a site's journal: the channel records of runs (by default the last sync run), or with -Run the runs'
+    /// summaries. The current connection's site, or -BaseUrl to read a journal without connecting.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "NewApiSyncHistory", DefaultParameterSetName = RecordsSet)]
+    [OutputType(typeof(NewApiSyncResult), ParameterSetName = new[] { RecordsSet, SiteRecordsSet })]
+    [OutputType(typeof(NewApiSyncRun), ParameterSetName = new[] { RunsSet, SiteRunsSet })]
+    public sealed class GetNewApiSyncHistoryCommand : NewApiConnectedCmdlet
+    {
+        public const string RecordsSet = "Records";
+        public const string RunsSet = "Runs";
+        public const string SiteRecordsSet = "SiteRecords";
+        public const string SiteRunsSet = "SiteRuns";
+
+        /// <summary>Run summaries (NewApiSyncRun) instead of channel records.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = RunsSet)]
+        [Parameter(Mandatory = true, ParameterSetName = SiteRunsSet)]
+        public SwitchParameter Run { get; set; }
+
+        /// <summary>Read this site's journal without connecting to it.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SiteRecordsSet)]
+        [Parameter(Mandatory = true, ParameterSetName = SiteRunsSet)]
+        [ValidateNotNullOrEmpty]
+        public string BaseUrl { get; set; } = null!;
+
+        /// <summary>The user id the journal was written for (with -BaseUrl).</summary>
+        [Parameter(ParameterSetName = SiteRecordsSet)]
+        [Parameter(ParameterSetName = SiteRunsSet)]
+        [ValidateRange(1, int.MaxValue)]
+        public int UserId { get; set; } = 1;
+
+        [Parameter(ParameterSetName = RecordsSet)]
+        [Parameter(ParameterSetName = SiteRecordsSet)]
+        [ValidateSet("All", nameof(ChannelResultStatus.Succeeded), nameof(ChannelResultStatus.Failed), nameof(ChannelResultStatus.Skipped), nameof(ChannelResultStatus.Cancelled))]
+        public string Status { get; set; } = "All";
+
+        /// <summary>Text found, case-insensitively, in the channel name, the channel id or the error message.</summary>
+        [Parameter(ParameterSetName = RecordsSet)]
+        [Parameter(ParameterSetName = SiteRecordsSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Search { get; set; }
+
+        [Parameter(ParameterSetName = RecordsSet)]
+        [Parameter(ParameterSetName = SiteRecordsSet)]
+        [ValidateRange(1, int.MaxValue)]
+        public int[]? ChannelId { get; set; }
+
+        /// <summary>Only this run (ids look like 20261123T192900123Z-3f2a9c).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? RunId { get; set; }
+
+        [Parameter]
+        public RunKind? Kind { get; set; }
+
+        /// <summary>Only the newest n runs.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? Last { get; set; }
+
+        /// <summary>Only runs started at or after this time.</summary>
+        [Parameter]
+        public DateTime? Since { get; set; }
+
+        private bool ReadsWithoutConnecting => ParameterSetName is SiteRecordsSet or SiteRunsSet;
+
+        protected override void BeginProcessing()
+        {
+            // -BaseUrl reads a journal on this machine: no connection is needed, and none must be demanded.
+            if (!ReadsWithoutConnecting || Connection is not null)
+            {
+                base.BeginProcessing();
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            SyncJournal journal = OpenJournal();
+            bool any = false;
+            try
+            {
+                switch (ParameterSetName)
+                {
+                    case RunsSet:
+                    case SiteRunsSet:
+                        foreach (NewApiSyncRun run in journal.ReadRuns(FillRunQuery(new RunQuery())))
+                        {
+                            any = true;
+                            WriteObject(run);
+                        }
+
+                        break;
+                    default:
+                        var query = FillRunQuery(new ResultQuery
+                        {
+                            Status = Status == "All" ? null : (ChannelResultStatus)Enum.Parse(typeof(ChannelResultStatus), Status),
+                            Search = Search,
+                            ChannelIds = ChannelId,
+                        });
+                        foreach (NewApiSyncResult result in journal.ReadResults(query))
+                        {
+                            any = true;
+                            WriteObject(result);
+                        }
+
+                        break;
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("InvalidHistoryQuery", ErrorCategory.InvalidArgument, ex.Message, RunId, "Check -RunId (Get-NewApiSyncHistory -Run lists them) and the other filters.", ex));
+            }
+
+            if (!any && RunId is not null && !ReadsRun(journal, RunId))
+            {
+                WriteError(ErrorRecords.Create("CannotFindRun", ErrorCategory.ObjectNotFound,
+                    $"The journal of {journal.SiteKey} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
+            }
+            else if (!any)
+            {
+                WriteVerbose($"The journal of {journal.SiteKey} ({journal.RunsDirectory}) has nothing that matches.");
+            }
+        }
+
+        private SyncJournal OpenJournal()
+        {
+            NewApiSync.Engine.Api.NewApiConnection? connection = ReadsWithoutConnecting ? Connection : ResolvedConnection;
+            string site = ReadsWithoutConnecting ? BaseUrl : connection!.BaseUrl;
+            int userId = ReadsWithoutConnecting ? UserId : connection!.UserId;
+            try
+            {
+                return SyncJournal.ForSite(DataRootFor(connection), site, userId, WriteWarning);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("InvalidBaseUrl", ErrorCategory.InvalidArgument, $"'{site}' is not a site address: {ex.Message}", site, "Give the site's address, e.g. https://newapi.example.com.", ex));
+                throw; // unreachable: ThrowTerminatingError throws
+            }
+        }
+
+        private T FillRunQuery<T>(T query) where T : RunQuery
+        {
+            query.RunId = RunId;
+            query.Kind = Kind;
+            query.Last = Last;
+            query.Since = Since is DateTime since ? new DateTimeOffset(since) : null;
+            return query;
+        }
+
+        private static bool ReadsRun(SyncJournal journal, string runId)
+        {
+            using IEnumerator<NewApiSyncRun> runs = journal.ReadRuns(new RunQuery { RunId = runId }).GetEnumerator();
+            return runs.MoveNext();
+        }
+    }
+}

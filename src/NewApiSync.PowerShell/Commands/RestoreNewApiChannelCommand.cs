@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Restore;
+using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Settings;
+using NewApiSync.PowerShell.Internal;
+
+namespace NewApiSync.PowerShell.Commands
+{
+    /// <summary>
+    /// Undoes journaled runs: writes back each channel's models and/or model_mapping as they were before the run, after
+    /// checking the channel still holds what the run left (unless -Force). Itself journaled as a Restore run.
+    /// </summary>
+    [Cmdlet(VerbsData.Restore, "NewApiChannel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = InputObjectSet)]
+    [OutputType(typeof(NewApiSyncResult))]
+    public sealed class RestoreNewApiChannelCommand : NewApiConnectedCmdlet
+    {
+        public const string InputObjectSet = "InputObject";
+        public const string RunIdSet = "RunId";
+
+        private readonly List<NewApiSyncResult> _records = new List<NewApiSyncResult>();
+
+        /// <summary>Journal records from Get-NewApiSyncHistory.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [ValidateNotNull]
+        public NewApiSyncResult[] InputObject { get; set; } = null!;
+
+        /// <summary>The run to undo (Get-NewApiSyncHistory -Run lists them).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = RunIdSet)]
+        [ValidateNotNullOrEmpty]
+        public string RunId { get; set; } = null!;
+
+        /// <summary>Only these channels of the run.</summary>
+        [Parameter(ParameterSetName = RunIdSet)]
+        [ValidateRange(1, int.MaxValue)]
+        public int[]? ChannelId { get; set; }
+
+        /// <summary>Restore channels that changed since the run too (overwrites those changes).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == InputObjectSet)
+            {
+                _records.AddRange(InputObject);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            NewApiConnection connection = ResolvedConnection;
+            SyncSettings settings = LoadSettings(DataRootFor(connection));
+            var service = new ChannelRestoreService(connection, settings);
+            IReadOnlyList<NewApiSyncResult> records = ParameterSetName == RunIdSet ? ReadRun(service) : _records;
+            if (records.Count == 0)
+            {
+                WriteVerbose("No journal records to restore.");
+                return;
+            }
+
+            try
+            {
+                service.CheckSameSite(records);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("HistoryRecordOfAnotherSite", ErrorCategory.InvalidArgument, ex.Message, connection.BaseUrl,
+                    "Connect to the site the records came from (Connect-NewApi), or pass that connection with -Connection.", ex));
+            }
+
+            var request = new ChannelRestoreRequest { Records = records, Force = Force.IsPresent, WhatIf = IsWhatIf, Options = service.DefaultOptions() };
+            Run(connection, settings, request);
+        }
+
+        private IReadOnlyList<NewApiSyncResult> ReadRun(ChannelRestoreService service)
+        {
+            IReadOnlyList<NewApiSyncResult>? records = null;
+            try
+            {
+                records = service.ReadRun(RunId, ChannelId);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("InvalidRunId", ErrorCategory.InvalidArgument, ex.Message, RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site.", ex));
+            }
+
+            if (records is null)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("CannotFindRun", ErrorCategory.ObjectNotFound,
+                    $"The journal of {service.Journal.SiteKey} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
+            }
+
+            int[] missing = (ChannelId ?? Array.Empty<int>()).Except(records!.Select(r => r.ChannelId)).ToArray();
+            if (missing.Length > 0)
+            {
+                WriteWarning($"Run {RunId} has no record of channel(s) {string.Join(", ", missing.Select(id => "#" + id))}: nothing to restore there.");
+            }
+
+            return records!;
+        }
+
+        private void Run(NewApiConnection connection, SyncSettings settings, ChannelRestoreRequest request)
+        {
+            RunProgressWriter? progress = null;
+            try
+            {
+                NewApiSyncRun run = RunOnWorker(async (log, dispatcher, ct) =>
+                {
+                    progress = new RunProgressWriter(this, dispatcher, $"Restoring channels on {connection.BaseUrl}");
+                    var service = new ChannelRestoreService(connection, settings, log);
+                    var callbacks = PipelineRunCallbacks.Create(this, dispatcher, progress, WriteResult);
+                    return await service.RunAsync(request, callbacks, ct).ConfigureAwait(false);
+                });
+                WriteVerbose($"Restore run {run.RunId} finished: {run.Total} channel(s), {run.Changed} restored, {run.Succeeded - run.Changed} already as before, {run.Failed} failed, {run.Skipped} skipped{(request.WhatIf ? "; -WhatIf wrote nothing and left no history" : string.Empty)}.");
+            }
+            catch (NewApiException ex)
+            {
+                string errorId = ex.Kind switch
+                {
+                    NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden => "NewApiAuthenticationFailed",
+                    NewApiErrorKind.RunInProgress => "RestoreRunInProgress",
+                    _ => "RestoreRunFailed",
+                };
+                ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection));
+            }
+            catch (OperationCanceledException ex)
+            {
+                ThrowIfStopping(ex);
+                throw;
+            }
+            finally
+            {
+                progress?.Complete();
+            }
+        }
+
+        private void WriteResult(NewApiSyncResult result)
+        {
+            WriteObject(result);
+            if (result.Status == ChannelResultStatus.Failed)
+            {
+                NewApiErrorKind kind = result.ErrorKind ?? NewApiErrorKind.Rejected;
+                var failure = new NewApiException(kind, $"Channel '{result.ChannelName}' (#{result.ChannelId}) was not restored: {result.Error}") { HttpStatus = result.HttpStatus };
+                WriteError(ErrorRecords.FromApi(failure, "ChannelRestoreFailed", result));
+            }
+        }
+    }
+}
