@@ -16,10 +16,13 @@ namespace NewApiSync.PowerShell.Tests.Hosting
     {
         private readonly Runspace _runspace;
 
-        public PowerShellSession(bool importModule = true)
+        /// <param name="importModule">Import the module under test once the session is open.</param>
+        /// <param name="configure">Changes to the session state before it opens (e.g. extra format files).</param>
+        public PowerShellSession(bool importModule = true, Action<InitialSessionState>? configure = null)
         {
             Host = new RecordingHost();
             InitialSessionState state = InitialSessionState.CreateDefault2();
+            configure?.Invoke(state);
             _runspace = RunspaceFactory.CreateRunspace(Host, state);
             _runspace.Open();
             if (importModule)

@@ -72,7 +72,8 @@ namespace NewApiSync.PowerShell.Tests.Hosting
             }
         }
 
-        public override PSHostRawUserInterface? RawUI => null;
+        /// <summary>A 120-column console, so table views render as they do in a typical terminal.</summary>
+        public override PSHostRawUserInterface? RawUI { get; } = new FixedWidthRawUI(120);
 
         public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
         {
@@ -125,5 +126,49 @@ namespace NewApiSync.PowerShell.Tests.Hosting
         public override void WriteWarningLine(string message) => _lines.Enqueue("WARNING: " + message);
 
         public override void WriteProgress(long sourceId, ProgressRecord record) => Progress.Enqueue(record);
+    }
+
+    /// <summary>A console of fixed width and no screen: enough for PowerShell to lay out tables.</summary>
+    public sealed class FixedWidthRawUI : PSHostRawUserInterface
+    {
+        public FixedWidthRawUI(int width)
+        {
+            BufferSize = new Size(width, 9999);
+            WindowSize = new Size(width, 50);
+        }
+
+        public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
+
+        public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
+
+        public override Size BufferSize { get; set; }
+
+        public override Coordinates CursorPosition { get; set; }
+
+        public override int CursorSize { get; set; }
+
+        public override bool KeyAvailable => false;
+
+        public override Size MaxPhysicalWindowSize => WindowSize;
+
+        public override Size MaxWindowSize => WindowSize;
+
+        public override Coordinates WindowPosition { get; set; }
+
+        public override Size WindowSize { get; set; }
+
+        public override string WindowTitle { get; set; } = string.Empty;
+
+        public override void FlushInputBuffer() { }
+
+        public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();
+
+        public override KeyInfo ReadKey(ReadKeyOptions options) => throw new InvalidOperationException("Unexpected ReadKey");
+
+        public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
+
+        public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
+
+        public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
     }
 }
