@@ -1,6 +1,6 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Start-NewApiAutoSync: refuses while AutoSync is off; while on, runs what is due until stopped. The running loop is
-# driven in a second runspace ([powershell]::Create(), available in 5.1 and 7) and stopped like Ctrl+C with Stop().
+# driven in a second runspace (a [powershell] on CreateDefault2, available in 5.1 and 7) and stopped like Ctrl+C with Stop().
 
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.ps1')
@@ -79,7 +79,10 @@ Describe 'Start-NewApiAutoSync' {
             Set-NewApiSyncSetting -AutoSync $true -Interval '06:00:00'
 
             # The loop runs in its own runspace, on this sandbox (its settings and journal come with the connection).
+            $loopRunspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
+            $loopRunspace.Open()
             $loop = [powershell]::Create()
+            $loop.Runspace = $loopRunspace
             $null = $loop.AddCommand('Import-Module').AddParameter('Name', (Get-NewApiSyncTestModulePath)).AddStatement()
             $null = $loop.AddCommand('Start-NewApiAutoSync').AddParameter('Connection', $sbx).AddParameter('CheckIntervalSec', 5)
             $output = New-Object -TypeName 'System.Management.Automation.PSDataCollection[psobject]'
@@ -103,6 +106,7 @@ Describe 'Start-NewApiAutoSync' {
 
         AfterAll {
             if ($loop) { $loop.Dispose() }
+            if ($loopRunspace) { $loopRunspace.Dispose() }
             Stop-NewApiSandbox
         }
 
