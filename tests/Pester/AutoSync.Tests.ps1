@@ -1,0 +1,138 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Start-NewApiAutoSync: refuses while AutoSync is off; while on, runs what is due until stopped. The running loop is
+# driven in a second runspace (a [powershell] on CreateDefault2, available in 5.1 and 7) and stopped like Ctrl+C with Stop().
+
+BeforeAll {
+    . (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.ps1')
+    Import-NewApiSyncTestModule
+    $script:Cmd = 'NewApiSync.PowerShell.Commands.StartNewApiAutoSyncCommand'
+}
+
+Describe 'Start-NewApiAutoSync' {
+    It 'supports -WhatIf with ConfirmImpact Medium' {
+        $attribute = (Get-Command -Name Start-NewApiAutoSync).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+        $attribute.SupportsShouldProcess | Should -BeTrue
+        $attribute.ConfirmImpact | Should -Be ([System.Management.Automation.ConfirmImpact]::Medium)
+    }
+
+    It 'refuses -CheckIntervalSec <Value>' -TestCases @(
+        @{ Value = 4 }
+        @{ Value = 3601 }
+    ) {
+        param($Value)
+
+        (Get-TerminatingError { Start-NewApiAutoSync -CheckIntervalSec $Value }).FullyQualifiedErrorId | Should -BeExactly "ParameterArgumentValidationError,$Cmd"
+    }
+
+    Context 'AutoSync off' {
+        BeforeAll {
+            $sbx = Start-NewApiTestSandbox
+        }
+
+        AfterAll {
+            Stop-NewApiSandbox
+        }
+
+        It 'stops at once with AutoSyncDisabled<Label>, before any request' -TestCases @(
+            @{ Label = ''; Arguments = @{} }
+            @{ Label = ' under -WhatIf'; Arguments = @{ WhatIf = $true } }
+        ) {
+            param($Label, $Arguments)
+
+            $sbx.Sandbox.ClearRequests()
+            $errorRecord = Get-TerminatingError { Start-NewApiAutoSync @Arguments }
+
+            $errorRecord.FullyQualifiedErrorId | Should -BeExactly "AutoSyncDisabled,$Cmd"
+            $errorRecord.CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $errorRecord.ErrorDetails.RecommendedAction | Should -Match 'Set-NewApiSyncSetting -AutoSync'
+            $sbx.Sandbox.Requests.Count | Should -Be 0
+            Get-NewApiTestRun -Sandbox $sbx | Should -HaveCount 0
+        }
+    }
+
+    Context 'AutoSync on, -WhatIf' {
+        BeforeAll {
+            $sbx = Start-NewApiTestSandbox
+            Set-NewApiSyncSetting -AutoSync $true
+            # The site was never synced, so a run is due at once; -WhatIf previews that one run and returns.
+            $results = @(Start-NewApiAutoSync -WhatIf -ErrorAction SilentlyContinue)
+        }
+
+        AfterAll {
+            Stop-NewApiSandbox
+        }
+
+        It 'previews every channel once and returns' {
+            $results | Should -HaveCount 12
+            @($results.RunId | Select-Object -Unique) | Should -HaveCount 1
+        }
+
+        It 'writes nothing and leaves no journal' {
+            $sbx.Sandbox.Updates.Count | Should -Be 0
+            Get-NewApiTestRun -Sandbox $sbx | Should -HaveCount 0
+        }
+    }
+
+    Context 'AutoSync on, running until stopped' {
+        BeforeAll {
+            $sbx = Start-NewApiTestSandbox
+            Set-NewApiSyncSetting -AutoSync $true -Interval '06:00:00'
+
+            # The loop runs in its own runspace, on this sandbox (its settings and journal come with the connection).
+            $loopRunspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
+            $loopRunspace.Open()
+            $loop = [powershell]::Create()
+            $loop.Runspace = $loopRunspace
+            $null = $loop.AddCommand('Import-Module').AddParameter('Name', (Get-NewApiSyncTestModulePath)).AddStatement()
+            $null = $loop.AddCommand('Start-NewApiAutoSync').AddParameter('Connection', $sbx).AddParameter('CheckIntervalSec', 5)
+            $output = New-Object -TypeName 'System.Management.Automation.PSDataCollection[psobject]'
+            $inputData = New-Object -TypeName 'System.Management.Automation.PSDataCollection[psobject]'
+            $inputData.Complete()
+            $pending = $loop.BeginInvoke($inputData, $output)
+
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ($output.Count -lt 12 -and -not $pending.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 50
+            }
+
+            # Still looping after the run: it waits for the next one until stopped.
+            Start-Sleep -Milliseconds 300
+            $stateBeforeStop = $loop.InvocationStateInfo.State
+            $loop.Stop()
+            $stateAfterStop = $loop.InvocationStateInfo.State
+            $loopErrors = @($loop.Streams.Error)
+            $loopResults = @($output)
+        }
+
+        AfterAll {
+            if ($loop) { $loop.Dispose() }
+            if ($loopRunspace) { $loopRunspace.Dispose() }
+            Stop-NewApiSandbox
+        }
+
+        It 'runs the due sync and streams one result per channel' {
+            $loopResults | Should -HaveCount 12
+            @($loopResults.RunId | Select-Object -Unique) | Should -HaveCount 1
+            $sbx.Sandbox.Site.Get(1).Models | Should -BeLike 'gpt-4o,gpt-4o-2024-11-20,*'
+        }
+
+        It 'keeps running after the run until stopped' {
+            $stateBeforeStop | Should -Be ([System.Management.Automation.PSInvocationState]::Running)
+            $stateAfterStop | Should -Be ([System.Management.Automation.PSInvocationState]::Stopped)
+        }
+
+        It 'journals exactly one scheduled run' {
+            $runs = Get-NewApiTestRun -Sandbox $sbx
+            $runs | Should -HaveCount 1
+            $runs[0].Mode | Should -Be 'IfDue'
+        }
+
+        It 'reports the failed channel as ChannelSyncFailed and carries on' {
+            @($loopErrors | Where-Object { $_.FullyQualifiedErrorId -eq "ChannelSyncFailed,$Cmd" }) | Should -HaveCount 1
+        }
+
+        It 'leaves the next scheduled run to the interval' {
+            @(Invoke-NewApiModelSync -IfDue) | Should -HaveCount 0
+        }
+    }
+}
