@@ -33,8 +33,8 @@ namespace NewApiSync.PowerShell.Tests
             ScriptBlockAst ast = Parser.ParseFile(Path.Combine(PesterDirectory, file), out _, out ParseError[] errors);
             Assert.True(errors.Length == 0, file + ": " + string.Join("; ", errors.Select(e => $"{e.Extent.StartLineNumber}: {e.Message}")));
 
-            // Helpers the test files define themselves (TestHelpers.ps1 and local functions) are not module commands.
-            var helpers = new HashSet<string>(Directory.GetFiles(PesterDirectory, "*.ps1")
+            // Helpers the test files define themselves (TestHelpers.psm1 and local functions) are not module commands.
+            var helpers = new HashSet<string>(Directory.GetFiles(PesterDirectory, "*.ps*1")
                 .SelectMany(f => Parser.ParseFile(f, out _, out _).FindAll(a => a is FunctionDefinitionAst, searchNestedScriptBlocks: true))
                 .Cast<FunctionDefinitionAst>().Select(f => f.Name), System.StringComparer.OrdinalIgnoreCase);
             var called = ast.FindAll(a => a is CommandAst, searchNestedScriptBlocks: true).Cast<CommandAst>()
@@ -54,9 +54,9 @@ namespace NewApiSync.PowerShell.Tests
             foreach (string file in Directory.GetFiles(PesterDirectory, "*.Tests.ps1"))
             {
                 string text = File.ReadAllText(file);
-                Assert.Contains("TestHelpers.ps1", text);
-                Assert.Contains("Import-NewApiSyncTestModule", text);
-                Assert.Contains("Stop-NewApiSandbox", text);
+                Assert.Contains("TestHelpers.psm1", text);
+                Assert.Contains("Enter-NewApiSyncTest", text);
+                Assert.Contains("Exit-NewApiSyncTest", text);
             }
         }
     }

@@ -3,9 +3,13 @@
 # driven in a second runspace (a [powershell] on CreateDefault2, available in 5.1 and 7) and stopped like Ctrl+C with Stop().
 
 BeforeAll {
-    . (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.ps1')
-    Import-NewApiSyncTestModule
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
+    $script:savedEnvironment = Enter-NewApiSyncTest
     $script:Cmd = 'NewApiSync.PowerShell.Commands.StartNewApiAutoSyncCommand'
+}
+
+AfterAll {
+    Exit-NewApiSyncTest -SavedEnvironment $script:savedEnvironment
 }
 
 Describe 'Start-NewApiAutoSync' {

@@ -3,10 +3,9 @@
 # Run: Invoke-Pester ./tests/Pester/History.Tests.ps1   (after: dotnet build NewApiSync.PS.sln -c Release)
 
 BeforeAll {
-    $manifest = if ($env:NEWAPISYNC_MODULE) { $env:NEWAPISYNC_MODULE }
-                else { Join-Path $PSScriptRoot '../../out/NewApiSync/NewApiSync.psd1' }
-    $script:Manifest = (Resolve-Path $manifest).Path
-    Import-Module $script:Manifest -Force
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
+    $script:savedEnvironment = Enter-NewApiSyncTest
+    $script:Manifest = (Resolve-Path (Get-NewApiSyncTestModulePath)).Path
 
     $script:SampleModelsOf1 = 'gpt-4o,gpt-4o-mini,gpt-4-turbo'
 
@@ -24,6 +23,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Exit-NewApiSyncTest -SavedEnvironment $script:savedEnvironment
     Get-Module NewApiSync | Remove-Module -Force
 }
 

@@ -6,8 +6,12 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
-    Import-NewApiSyncUnderTest
+    $script:savedEnvironment = Enter-NewApiSyncTest
     $script:module = Get-Module -Name NewApiSync
+}
+
+AfterAll {
+    Exit-NewApiSyncTest -SavedEnvironment $script:savedEnvironment
 }
 
 Describe 'NewApiSync module' {

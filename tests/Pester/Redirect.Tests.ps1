@@ -3,8 +3,8 @@
 # Channel 6 (OpenRouter) maps gpt-4o -> openai/gpt-4o:free, channel 9 (Zhipu GLM) maps glm-4 -> glm-4.5; 8 and 12 are disabled.
 
 BeforeAll {
-    . (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.ps1')
-    Import-NewApiSyncTestModule
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
+    $script:savedEnvironment = Enter-NewApiSyncTest
     $script:NewCmd = 'NewApiSync.PowerShell.Commands.NewNewApiModelRedirectCommand'
     $script:ClearCmd = 'NewApiSync.PowerShell.Commands.ClearNewApiModelRedirectCommand'
 
@@ -12,6 +12,10 @@ BeforeAll {
         param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [int] $Id)
         $Sandbox.Sandbox.Site.Get($Id).ModelMapping
     }
+}
+
+AfterAll {
+    Exit-NewApiSyncTest -SavedEnvironment $script:savedEnvironment
 }
 
 Describe 'New-NewApiModelRedirect' {

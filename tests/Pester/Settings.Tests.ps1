@@ -3,10 +3,14 @@
 # tests never touch the user's settings.
 
 BeforeAll {
-    . (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.ps1')
-    Import-NewApiSyncTestModule
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
+    $script:savedEnvironment = Enter-NewApiSyncTest
     $script:SetCmd = 'NewApiSync.PowerShell.Commands.SetNewApiSyncSettingCommand'
     $script:GetCmd = 'NewApiSync.PowerShell.Commands.GetNewApiSyncSettingCommand'
+}
+
+AfterAll {
+    Exit-NewApiSyncTest -SavedEnvironment $script:savedEnvironment
 }
 
 Describe 'Get-NewApiSyncSetting' {

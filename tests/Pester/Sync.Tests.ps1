@@ -2,9 +2,13 @@
 # Invoke-NewApiModelSync against the sample sandbox (12 channels; channel 11's upstream refuses, 8 and 12 are disabled).
 
 BeforeAll {
-    . (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.ps1')
-    Import-NewApiSyncTestModule
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
+    $script:savedEnvironment = Enter-NewApiSyncTest
     $script:Cmd = 'NewApiSync.PowerShell.Commands.InvokeNewApiModelSyncCommand'
+}
+
+AfterAll {
+    Exit-NewApiSyncTest -SavedEnvironment $script:savedEnvironment
 }
 
 Describe 'Invoke-NewApiModelSync' {

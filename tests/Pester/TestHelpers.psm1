@@ -2,21 +2,32 @@
 
 $script:NewApiVariableNames = @('NEWAPI_BASE_URL', 'NEWAPI_ACCESS_TOKEN', 'NEWAPI_USER_ID')
 
+function Get-NewApiSyncTestModulePath {
+    <#
+    .SYNOPSIS
+        The module under test: $env:NEWAPISYNC_MODULE when set (build.ps1 sets it), else this repository's build
+        output out/NewApiSync/NewApiSync.psd1.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    if ($env:NEWAPISYNC_MODULE) {
+        return $env:NEWAPISYNC_MODULE
+    }
+
+    [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'out', 'NewApiSync', 'NewApiSync.psd1'))
+}
+
 function Import-NewApiSyncUnderTest {
     <#
     .SYNOPSIS
-        Imports the module under test into the global scope: $env:NEWAPISYNC_MODULE when set (build.ps1 sets it),
-        else the build output out/NewApiSync/NewApiSync.psd1 of this repository.
+        Imports the module under test into the global scope.
     #>
     [CmdletBinding()]
     param()
 
-    $manifest = if ($env:NEWAPISYNC_MODULE) {
-        $env:NEWAPISYNC_MODULE
-    } else {
-        [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'out', 'NewApiSync', 'NewApiSync.psd1'))
-    }
-
+    $manifest = Get-NewApiSyncTestModulePath
     if (-not (Test-Path -LiteralPath $manifest)) {
         throw "The built module is missing at $manifest. Run ./build.ps1 first."
     }
@@ -122,4 +133,41 @@ function Exit-NewApiSyncTest {
     Restore-NewApiEnvironment -Value $SavedEnvironment
 }
 
-Export-ModuleMember -Function Import-NewApiSyncUnderTest, Enter-NewApiSyncTest, Exit-NewApiSyncTest, ConvertTo-TestSecureString, Get-NewApiEnvironment, Restore-NewApiEnvironment, Get-ClosedLoopbackUrl
+function Start-NewApiTestSandbox {
+    # A fresh sample sandbox (12 channels, its own data folder) with fast, short retries so failures do not wait.
+    param([hashtable] $Arguments = @{})
+
+    $sandbox = Start-NewApiSandbox @Arguments
+    Set-NewApiSyncSetting -MaxRetries 1 -RequestsPerMinute 6000 -Burst 100 -Connection $sandbox
+    $sandbox
+}
+
+function Get-NewApiTestRun {
+    # The journaled runs of the sandbox's site (a -WhatIf run leaves none).
+    param([Parameter(Mandatory)] $Sandbox)
+
+    @([NewApiSync.Engine.Journal.SyncJournal]::ForSite($Sandbox.DataDirectory, $Sandbox.BaseUrl, $Sandbox.UserId).ReadRuns())
+}
+
+function Get-TerminatingError {
+    # Runs the script block and returns the error that stopped it (statement- or script-terminating), else $null.
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+
+    try {
+        $null = & $ScriptBlock
+    }
+    catch {
+        return $_
+    }
+
+    return $null
+}
+
+function Get-SandboxModel {
+    # The stored models of a sandbox channel, as a list.
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [int] $Id)
+
+    @($Sandbox.Sandbox.Site.Get($Id).Models -split ',')
+}
+
+Export-ModuleMember -Function Get-NewApiSyncTestModulePath, Start-NewApiTestSandbox, Get-NewApiTestRun, Get-TerminatingError, Get-SandboxModel, Import-NewApiSyncUnderTest, Enter-NewApiSyncTest, Exit-NewApiSyncTest, ConvertTo-TestSecureString, Get-NewApiEnvironment, Restore-NewApiEnvironment, Get-ClosedLoopbackUrl
