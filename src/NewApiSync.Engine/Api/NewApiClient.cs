@@ -294,7 +294,14 @@ namespace NewApiSync.Engine.Api
 
             byte[] body = WriteUpdateBody(update);
             using ApiReply reply = await SendAsync(HttpMethod.Put, "/api/channel/", body, authenticated: true, cancellationToken).ConfigureAwait(false);
-            return reply.Data.ValueKind == JsonValueKind.Object ? ChannelJson.ReadChannel(reply.Data, "PUT /api/channel/") : null;
+            return reply.Data.ValueKind switch
+            {
+                JsonValueKind.Object => ChannelJson.ReadChannel(reply.Data, "PUT /api/channel/"),
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                // success:true with data that is neither the channel nor absent is not New API's reply (a proxy or a
+                // broken server): whether the write happened is unknown, so say Protocol and let the caller read back.
+                _ => throw ChannelJson.Protocol("PUT /api/channel/", $"the update reply's data is {reply.Data.ValueKind}, expected the channel or nothing"),
+            };
         }
 
         internal static byte[] WriteUpdateBody(ChannelUpdate update)
