@@ -95,7 +95,7 @@ namespace NewApiSync.Engine.Api
             using ApiReply reply = await SendAsync(HttpMethod.Get, "/api/status", null, authenticated: false, cancellationToken).ConfigureAwait(false);
             if (reply.Data.ValueKind == JsonValueKind.Object && reply.Data.TryGetProperty("version", out JsonElement version) && version.ValueKind == JsonValueKind.String)
             {
-                return version.GetString();
+                return ChannelJson.TextOf(version);
             }
 
             return null;
@@ -471,12 +471,12 @@ namespace NewApiSync.Engine.Api
 
                 if (root.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String)
                 {
-                    serverMessage = m.GetString();
+                    serverMessage = ChannelJson.TextOf(m);
                 }
 
                 if (root.TryGetProperty("code", out JsonElement c) && c.ValueKind == JsonValueKind.String)
                 {
-                    serverCode = c.GetString();
+                    serverCode = ChannelJson.TextOf(c);
                 }
 
                 if (root.TryGetProperty("data", out JsonElement d))
