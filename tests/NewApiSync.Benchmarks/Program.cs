@@ -29,20 +29,30 @@ namespace NewApiSync.Benchmarks
             string? outPath = outAt >= 0 && outAt + 1 < args.Length ? args[outAt + 1] : null;
             var clock = Stopwatch.StartNew();
             var figures = new List<Figure>();
+            void Add(IEnumerable<Figure> more)
+            {
+                foreach (Figure figure in more)
+                {
+                    Console.WriteLine($"  {figure.Name}: {figure.Measured} (ideal {figure.Ideal}) {figure.Note}");
+                    figures.Add(figure);
+                }
+            }
 
+            // A first, discarded pass compiles everything the scale runs use, so 1,000 → 10,000 compares work, not JIT.
+            Console.WriteLine("Warm-up…");
+            await EndToEnd.ScaleAsync(200, concurrency: 8);
             Console.WriteLine("Scale: 1,000 channels × 300 models…");
             EndToEnd.ScaleStep small = await EndToEnd.ScaleAsync(1000, concurrency: 8);
             Console.WriteLine("Scale: 10,000 channels × 300 models…");
             EndToEnd.ScaleStep large = await EndToEnd.ScaleAsync(10_000, concurrency: 8);
             Console.WriteLine("Rate-limit use…");
-            figures.AddRange(quick
+            Add(quick
                 ? await EndToEnd.RateLimitAsync(channels: 60, requestsPerMinute: 600, burst: 5, concurrency: 4)
                 : await EndToEnd.RateLimitAsync(channels: 150, requestsPerMinute: 1200, burst: 10, concurrency: 4));
             Console.WriteLine("Latency hiding…");
-            figures.Add(quick ? await EndToEnd.LatencyHidingAsync(channels: 96, concurrency: 8) : await EndToEnd.LatencyHidingAsync(channels: 400, concurrency: 8));
-            figures.AddRange(EndToEnd.ScaleFigures(small, large));
-
-            figures.AddRange(InProcess(quick));
+            Add(new[] { quick ? await EndToEnd.LatencyHidingAsync(channels: 96, concurrency: 8) : await EndToEnd.LatencyHidingAsync(channels: 400, concurrency: 8) });
+            Add(EndToEnd.ScaleFigures(small, large));
+            Add(InProcess(quick));
 
             string markdown = Report.Markdown(figures, quick, clock.Elapsed);
             Console.WriteLine(markdown);
@@ -76,7 +86,7 @@ namespace NewApiSync.Benchmarks
                 string name = report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'');
                 double? mean = report.ResultStatistics?.Mean;
                 long? allocated = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase);
-                string note = allocated is long bytes ? $"allocated {Report.Mib(bytes)} per op" : string.Empty;
+                string note = allocated is long bytes ? $"allocated {Report.Bytes(bytes)} per op" : string.Empty;
                 if (mean is not double ns)
                 {
                     yield return new Figure("In-process (BenchmarkDotNet)", name, "failed", Note: "no result");

@@ -48,6 +48,8 @@ namespace NewApiSync.Benchmarks
 
         public static string Mib(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 
+        public static string Bytes(long bytes) => bytes >= 1024 * 1024 ? Mib(bytes) : (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB";
+
         public static string Duration(double nanoseconds) => nanoseconds switch
         {
             < 1_000 => nanoseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ns",

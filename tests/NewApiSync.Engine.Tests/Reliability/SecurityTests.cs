@@ -104,7 +104,7 @@ namespace NewApiSync.Engine.Tests.Reliability
         public async Task A_Redirect_To_Another_Host_Fails_And_Nothing_Reaches_That_Host()
         {
             using var server = SandboxServer.Start();
-            using var elsewhere = new ConnectionRecorder();
+            using var elsewhere = new LoopbackListener();
             // "localhost" is another host name than the sandbox's 127.0.0.1, as a redirect to a different site would be.
             server.Faults.Add(new SandboxFault(SandboxRoute.Any, SandboxFaultKind.Redirect, count: 10) { Location = $"http://localhost:{elsewhere.Port}/api/channel/" });
             using NewApiClient client = Sandboxes.Client(server);
@@ -124,7 +124,8 @@ namespace NewApiSync.Engine.Tests.Reliability
         public async Task Tls_Certificates_Are_Checked_Unless_The_User_Opts_Out()
         {
             using X509Certificate2 certificate = SelfSigned();
-            using var tls = new TlsEnvelopeServer(certificate);
+            int served = 0;
+            using var tls = new LoopbackListener(TlsEnvelope(certificate, () => Interlocked.Increment(ref served)));
             string url = $"https://127.0.0.1:{tls.Port}";
 
             using (var strict = new NewApiClient(new NewApiConnection(url, Sandboxes.Secure("sbx-tls-token"), 1) { RequestTimeout = TimeSpan.FromSeconds(10) }))
@@ -135,7 +136,7 @@ namespace NewApiSync.Engine.Tests.Reliability
 
             using var lax = new NewApiClient(new NewApiConnection(url, Sandboxes.Secure("sbx-tls-token"), 1) { RequestTimeout = TimeSpan.FromSeconds(10), SkipCertificateCheck = true });
             Assert.Equal("tls-sandbox", await lax.GetServerVersionAsync(default));
-            Assert.Equal(1, tls.Served);
+            Assert.Equal(1, Volatile.Read(ref served));
         }
 
         [Theory]
@@ -164,21 +165,25 @@ namespace NewApiSync.Engine.Tests.Reliability
             return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
         }
 
-        /// <summary>A loopback listener that only counts connections: anything arriving here would be a leak.</summary>
-        private sealed class ConnectionRecorder : IDisposable
+        /// <summary>A loopback listener that counts the connections it accepts and hands each to a handler.</summary>
+        private sealed class LoopbackListener : IDisposable
         {
             private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+            private readonly Func<TcpClient, CancellationToken, Task> _serve;
             private readonly CancellationTokenSource _stop = new();
             private int _connections;
 
-            public ConnectionRecorder()
+            /// <param name="serve">Owns the client; null only counts the connection and hangs up.</param>
+            public LoopbackListener(Func<TcpClient, CancellationToken, Task>? serve = null)
             {
+                _serve = serve ?? ((client, _) => { client.Dispose(); return Task.CompletedTask; });
                 _listener.Start();
                 _ = AcceptAsync();
             }
 
             public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+            /// <summary>Anything counted by a listener that should hear nothing is a leak.</summary>
             public int Connections => Volatile.Read(ref _connections);
 
             private async Task AcceptAsync()
@@ -187,8 +192,9 @@ namespace NewApiSync.Engine.Tests.Reliability
                 {
                     while (true)
                     {
-                        using TcpClient client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                        TcpClient client = await _listener.AcceptTcpClientAsync(_stop.Token);
                         Interlocked.Increment(ref _connections);
+                        _ = _serve(client, _stop.Token);
                     }
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -203,80 +209,40 @@ namespace NewApiSync.Engine.Tests.Reliability
             }
         }
 
-        /// <summary>An HTTPS loopback server that answers every request with a success envelope carrying a version.</summary>
-        private sealed class TlsEnvelopeServer : IDisposable
+        /// <summary>Serves HTTPS with <paramref name="certificate"/>: every request gets a success envelope carrying a version.</summary>
+        private static Func<TcpClient, CancellationToken, Task> TlsEnvelope(X509Certificate2 certificate, Action served) => async (client, stop) =>
         {
-            private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-            private readonly X509Certificate2 _certificate;
-            private readonly CancellationTokenSource _stop = new();
-            private int _served;
-
-            public TlsEnvelopeServer(X509Certificate2 certificate)
-            {
-                _certificate = certificate;
-                _listener.Start();
-                _ = AcceptAsync();
-            }
-
-            public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-            public int Served => Volatile.Read(ref _served);
-
-            private async Task AcceptAsync()
+            using (client)
             {
                 try
                 {
-                    while (true)
+                    using var tls = new SslStream(client.GetStream());
+                    await tls.AuthenticateAsServerAsync(certificate, clientCertificateRequired: false, checkCertificateRevocation: false);
+                    var head = new StringBuilder();
+                    byte[] buffer = new byte[4096];
+                    while (!head.ToString().Contains("\r\n\r\n"))
                     {
-                        TcpClient client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                        _ = ServeAsync(client);
-                    }
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-                {
-                }
-            }
-
-            private async Task ServeAsync(TcpClient client)
-            {
-                using (client)
-                {
-                    try
-                    {
-                        using var tls = new SslStream(client.GetStream());
-                        await tls.AuthenticateAsServerAsync(_certificate, clientCertificateRequired: false, checkCertificateRevocation: false);
-                        var head = new StringBuilder();
-                        byte[] buffer = new byte[4096];
-                        while (!head.ToString().Contains("\r\n\r\n"))
+                        int read = await tls.ReadAsync(buffer, stop);
+                        if (read == 0)
                         {
-                            int read = await tls.ReadAsync(buffer, _stop.Token);
-                            if (read == 0)
-                            {
-                                return;
-                            }
-
-                            head.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                            return;
                         }
 
-                        byte[] body = Encoding.UTF8.GetBytes("{\"success\":true,\"message\":\"\",\"data\":{\"version\":\"tls-sandbox\"}}");
-                        byte[] reply = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-                        await tls.WriteAsync(reply, _stop.Token);
-                        await tls.WriteAsync(body, _stop.Token);
-                        await tls.FlushAsync(_stop.Token);
-                        Interlocked.Increment(ref _served);
+                        head.Append(Encoding.ASCII.GetString(buffer, 0, read));
                     }
-                    catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
-                    {
-                        // The strict client hangs up during the handshake: that is the point.
-                    }
+
+                    byte[] body = Encoding.UTF8.GetBytes("{\"success\":true,\"message\":\"\",\"data\":{\"version\":\"tls-sandbox\"}}");
+                    byte[] reply = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+                    await tls.WriteAsync(reply, stop);
+                    await tls.WriteAsync(body, stop);
+                    await tls.FlushAsync(stop);
+                    served();
+                }
+                catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
+                {
+                    // The strict client hangs up during the handshake: that is the point.
                 }
             }
-
-            public void Dispose()
-            {
-                _stop.Cancel();
-                _listener.Stop();
-            }
-        }
+        };
     }
 }
