@@ -73,8 +73,21 @@ namespace NewApiSync.Benchmarks
         }
 
         /// <summary>What one scale step measured.</summary>
-        internal sealed record ScaleStep(int Channels, double ListSeconds, long ListRetained, long ListAllocated, double WhatIfSeconds, long WhatIfAllocated,
-            double RedirectSeconds, long RedirectAllocated, long PeakWorkingSet);
+        internal sealed record ScaleStep(int Channels, double ListSeconds, long ListRetained, long ListAllocated, GcCost ListGc, double WhatIfSeconds, long WhatIfAllocated,
+            GcCost WhatIfGc, double RedirectSeconds, long RedirectAllocated, long PeakWorkingSet);
+
+        /// <summary>Full (gen 2) collections and total GC pause over a phase: where superlinear time usually comes from.</summary>
+        internal sealed record GcCost(int FullCollections, double PauseSeconds)
+        {
+            public static Func<GcCost> Start()
+            {
+                int gen2 = GC.CollectionCount(2);
+                TimeSpan pause = GC.GetTotalPauseDuration();
+                return () => new GcCost(GC.CollectionCount(2) - gen2, (GC.GetTotalPauseDuration() - pause).TotalSeconds);
+            }
+
+            public override string ToString() => $"{FullCollections} gen-2 GCs, GC pauses {Seconds(PauseSeconds)}";
+        }
 
         /// <summary>
         /// Scale: listing, a -WhatIf sync pass and redirect planning over <paramref name="channels"/> × 300 models. The
@@ -90,6 +103,7 @@ namespace NewApiSync.Benchmarks
             long baseline = GC.GetTotalMemory(forceFullCollection: true);
             long allocated = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
+            Func<GcCost> listGc = GcCost.Start();
             IReadOnlyList<ChannelTarget> targets;
             using (RunContext context = RunContext.Create(connection, options))
             {
@@ -97,11 +111,13 @@ namespace NewApiSync.Benchmarks
             }
 
             double listSeconds = clock.Elapsed.TotalSeconds;
+            GcCost listGcCost = listGc();
             long listAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             long listRetained = GC.GetTotalMemory(forceFullCollection: true) - baseline;
 
             allocated = GC.GetTotalAllocatedBytes(precise: true);
             clock.Restart();
+            Func<GcCost> whatIfGc = GcCost.Start();
             int declined = 0;
             var callbacks = new RunCallbacks { Confirm = (_, _) => { Interlocked.Increment(ref declined); return Task.FromResult(false); } };
             foreach (ChannelTarget[] slice in targets.Chunk(1000))
@@ -111,6 +127,7 @@ namespace NewApiSync.Benchmarks
             }
 
             double whatIfSeconds = clock.Elapsed.TotalSeconds;
+            GcCost whatIfGcCost = whatIfGc();
             long whatIfAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             if (declined == 0 || server.Updates.Count != 0)
             {
@@ -129,7 +146,7 @@ namespace NewApiSync.Benchmarks
             double redirectSeconds = clock.Elapsed.TotalSeconds;
             long redirectAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             GC.KeepAlive(mapped);
-            return new ScaleStep(channels, listSeconds, listRetained, listAllocated, whatIfSeconds, whatIfAllocated, redirectSeconds, redirectAllocated,
+            return new ScaleStep(channels, listSeconds, listRetained, listAllocated, listGcCost, whatIfSeconds, whatIfAllocated, whatIfGcCost, redirectSeconds, redirectAllocated,
                 Process.GetCurrentProcess().PeakWorkingSet64);
         }
 
@@ -141,8 +158,8 @@ namespace NewApiSync.Benchmarks
             foreach (ScaleStep step in new[] { small, large })
             {
                 string n = $"{step.Channels:N0} ch";
-                yield return new(section, $"List, {n}", Seconds(step.ListSeconds), Note: $"allocated {Mib(step.ListAllocated)}, retained {Mib(step.ListRetained)}");
-                yield return new(section, $"-WhatIf sync pass, {n}", Seconds(step.WhatIfSeconds), Note: $"allocated {Mib(step.WhatIfAllocated)}");
+                yield return new(section, $"List, {n}", Seconds(step.ListSeconds), Note: $"allocated {Mib(step.ListAllocated)}, retained {Mib(step.ListRetained)}; {step.ListGc}");
+                yield return new(section, $"-WhatIf sync pass, {n}", Seconds(step.WhatIfSeconds), Note: $"allocated {Mib(step.WhatIfAllocated)}; {step.WhatIfGc}");
                 yield return new(section, $"Redirect planning (30 names), {n}", Seconds(step.RedirectSeconds), Note: $"allocated {Mib(step.RedirectAllocated)}");
                 yield return new(section, $"Peak working set after {n}", Mib(step.PeakWorkingSet), Note: "whole process, sandbox included");
             }

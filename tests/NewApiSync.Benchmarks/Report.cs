@@ -24,8 +24,9 @@ namespace NewApiSync.Benchmarks
             text.AppendLine("Ratios are measured / ideal: 1.00 is the bound itself (the rate limit, the upstream latency, linear growth).");
             text.AppendLine();
             text.AppendLine($"- Machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription.Trim()} ({RuntimeInformation.OSArchitecture}), {RuntimeInformation.FrameworkDescription}");
-            text.AppendLine($"- Mode: {(quick ? "quick (BenchmarkDotNet ShortRun, smaller end-to-end runs)" : "full")}; total time {elapsed.TotalMinutes:0.0} min; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            text.AppendLine($"- Mode: {(quick ? "quick (BenchmarkDotNet ShortRun: 3 iterations, wide error bars)" : "full")}; total time {elapsed.TotalMinutes:0.0} min; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
             text.AppendLine("- The sandbox runs in the same process over loopback HTTP, so end-to-end figures include its own work and memory.");
+            text.AppendLine("- The cores are shared with other work: single timings vary by ±50 % between runs; ratios of a run to its own bound vary far less.");
             foreach (IGrouping<string, Figure> section in figures.GroupBy(f => f.Section))
             {
                 text.AppendLine();
