@@ -73,7 +73,7 @@ namespace NewApiSync.Benchmarks
         }
 
         /// <summary>What one scale step measured.</summary>
-        internal sealed record ScaleStep(int Channels, double ListSeconds, long ListRetained, long ListAllocated, GcCost ListGc, double WhatIfSeconds, long WhatIfAllocated,
+        internal sealed record ScaleStep(int Channels, double RawListSeconds, double ListSeconds, long ListRetained, long ListAllocated, GcCost ListGc, double WhatIfSeconds, long WhatIfAllocated,
             GcCost WhatIfGc, double RedirectSeconds, long RedirectAllocated, long PeakWorkingSet);
 
         /// <summary>Full (gen 2) collections and total GC pause over a phase: where superlinear time usually comes from.</summary>
@@ -100,6 +100,7 @@ namespace NewApiSync.Benchmarks
             var options = new RunOptions { Concurrency = concurrency, RequestsPerMinute = RunOptions.MaxRequestsPerMinute, Burst = RunOptions.MaxBurst };
             NewApiConnection connection = Connect(server);
 
+            double rawListSeconds = await RawListAsync(server, channels);
             long baseline = GC.GetTotalMemory(forceFullCollection: true);
             long allocated = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
@@ -146,7 +147,7 @@ namespace NewApiSync.Benchmarks
             double redirectSeconds = clock.Elapsed.TotalSeconds;
             long redirectAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             GC.KeepAlive(mapped);
-            return new ScaleStep(channels, listSeconds, listRetained, listAllocated, listGcCost, whatIfSeconds, whatIfAllocated, whatIfGcCost, redirectSeconds, redirectAllocated,
+            return new ScaleStep(channels, rawListSeconds, listSeconds, listRetained, listAllocated, listGcCost, whatIfSeconds, whatIfAllocated, whatIfGcCost, redirectSeconds, redirectAllocated,
                 Process.GetCurrentProcess().PeakWorkingSet64);
         }
 
@@ -158,6 +159,7 @@ namespace NewApiSync.Benchmarks
             foreach (ScaleStep step in new[] { small, large })
             {
                 string n = $"{step.Channels:N0} ch";
+                yield return new(section, $"Sandbox serving the list pages alone, {n}", Seconds(step.RawListSeconds), Note: "plain HttpClient GETs, bodies read and dropped: the server's share of the list time");
                 yield return new(section, $"List, {n}", Seconds(step.ListSeconds), Note: $"allocated {Mib(step.ListAllocated)}, retained {Mib(step.ListRetained)}; {step.ListGc}");
                 yield return new(section, $"-WhatIf sync pass, {n}", Seconds(step.WhatIfSeconds), Note: $"allocated {Mib(step.WhatIfAllocated)}; {step.WhatIfGc}");
                 yield return new(section, $"Redirect planning (30 names), {n}", Seconds(step.RedirectSeconds), Note: $"allocated {Mib(step.RedirectAllocated)}");
@@ -170,6 +172,25 @@ namespace NewApiSync.Benchmarks
             yield return new(section, $"Growth of redirect planning time, {growth}", $"×{large.RedirectSeconds / small.RedirectSeconds:0.0}", $"×{factor:0}", large.RedirectSeconds / small.RedirectSeconds / factor, 1.2);
             yield return new(section, $"Growth of memory retained by the listing, {growth}", $"×{(double)large.ListRetained / small.ListRetained:0.0}", $"×{factor:0}", (double)large.ListRetained / small.ListRetained / factor, 1.2);
             yield return new(section, $"Growth of -WhatIf allocations, {growth}", $"×{(double)large.WhatIfAllocated / small.WhatIfAllocated:0.0}", $"×{factor:0}", (double)large.WhatIfAllocated / small.WhatIfAllocated / factor, 1.2);
+        }
+
+        /// <summary>
+        /// Fetches every list page as bytes with a plain HttpClient and parses nothing: how long the sandbox itself takes to
+        /// serve the listing, so the engine's share of the list time can be told apart from the server's.
+        /// </summary>
+        private static async Task<double> RawListAsync(SandboxServer server, int channels)
+        {
+            using var http = new System.Net.Http.HttpClient();
+            http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + server.AccessToken);
+            http.DefaultRequestHeaders.TryAddWithoutValidation("New-Api-User", server.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var clock = Stopwatch.StartNew();
+            for (int page = 1; (page - 1) * NewApiClient.MaxPageSize < channels; page++)
+            {
+                byte[] body = await http.GetByteArrayAsync($"{server.BaseUrl}/api/channel/?p={page}&page_size={NewApiClient.MaxPageSize}&id_sort=true");
+                GC.KeepAlive(body);
+            }
+
+            return clock.Elapsed.TotalSeconds;
         }
 
         /// <summary>The largest number of timestamps inside any half-open window of the given length.</summary>
