@@ -39,7 +39,7 @@ namespace NewApiSync.Engine.Tests.Reliability
                 {
                     runId = CrashHostProcess.WaitForLine(child, "run ").Substring(4);
                     string runFile = Path.Combine(journal.RunsDirectory, runId + ".jsonl");
-                    Assert.True(SpinWait.SpinUntil(() => ChannelLines(runFile) >= 8, TimeSpan.FromSeconds(60)), "the child never journaled 8 channels");
+                    Assert.True(PollUntil(() => ChannelLines(runFile) >= 8, TimeSpan.FromSeconds(60)), "the child never journaled 8 channels");
                 }
                 finally
                 {
@@ -55,7 +55,7 @@ namespace NewApiSync.Engine.Tests.Reliability
             File.AppendAllText(path, (File.ReadAllText(path).EndsWith('\n') ? string.Empty : "\n") + lastLine.Substring(0, lastLine.Length / 2), new UTF8Encoding(false));
 
             // The killed writer's file lock goes with the process, a moment after it exits.
-            Assert.True(SpinWait.SpinUntil(() => journal.ReadRuns(new RunQuery { RunId = runId }).Single().Interrupted, TimeSpan.FromSeconds(10)), "the run never read as Interrupted");
+            Assert.True(PollUntil(() => journal.ReadRuns(new RunQuery { RunId = runId }).Single().Interrupted, TimeSpan.FromSeconds(10)), "the run never read as Interrupted");
             List<NewApiSyncResult> finished = journal.ReadResults(new ResultQuery { RunId = runId }).ToList();
             Assert.Contains(warnings, w => w.Contains("is incomplete"));
             Assert.InRange(finished.Count, 8, Channels - 1);
@@ -80,6 +80,23 @@ namespace NewApiSync.Engine.Tests.Reliability
             {
                 Assert.Equal(channel.UpstreamModels, channel.Models.Split(','));
             }
+        }
+
+        // Sleeps between looks: a busy spin would take a core from the child on a 2-core CI machine.
+        private static bool PollUntil(Func<bool> condition, TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!condition())
+            {
+                if (clock.Elapsed > timeout)
+                {
+                    return false;
+                }
+
+                Thread.Sleep(50);
+            }
+
+            return true;
         }
 
         private static int ChannelLines(string path)
