@@ -1,10 +1,15 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Channels;
+using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Redirect;
+using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Sync;
+using NewApiSync.Engine.Tests.Journal;
 using NewApiSync.Engine.Tests.Support;
 using NewApiSync.Sandbox;
 using Xunit;
@@ -113,6 +118,26 @@ namespace NewApiSync.Engine.Tests.Reliability
             // model is never mapped twice for the same name (issue 7 asks for an error here; see the report).
             var planner = new RedirectPlanner(new[] { "gpt-4o", "GPT-4o", " gpt-4o ", "claude-4.5-sonnet" });
             Assert.Equal(new[] { "gpt-4o", "claude-4.5-sonnet" }, planner.StandardModels);
+        }
+
+        [Fact]
+        public async Task Unknown_Channel_Ids_Fail_As_Not_Found_And_Nothing_Is_Written()
+        {
+            using var root = new TempDataRoot();
+            SyncJournal journal = SyncJournal.ForSite(root.Path, _server.BaseUrl, _server.UserId);
+            NewApiSyncRun run = await ReliabilityRuns.SyncIntoJournalAsync(Sandboxes.Connect(_server), journal, ReliabilityRuns.Fast(), ids: new[] { 4, 99_999, 123_456 }, mode: RunMode.Selected);
+
+            Assert.Equal((1, 2), (run.Succeeded, run.Failed));
+            List<NewApiSyncResult> records = journal.ReadResults(new ResultQuery { RunId = run.RunId }).ToList();
+            Assert.All(records.Where(r => r.ChannelId != 4), r =>
+            {
+                Assert.Equal(ChannelResultStatus.Failed, r.Status);
+                Assert.Equal(NewApiErrorKind.NotFound, r.ErrorKind);
+                Assert.Contains(r.ChannelId.ToString(), r.Error);
+            });
+            // Not found is not transient: one look per unknown channel, and no write for any of them.
+            Assert.Equal(1, _server.Requests.Count(r => r.Route == SandboxRoute.GetChannel && r.ChannelId == 99_999));
+            Assert.DoesNotContain(_server.Updates, u => !u.Body.Contains("\"id\":4"));
         }
 
         [Fact]
