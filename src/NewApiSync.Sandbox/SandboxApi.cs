@@ -85,6 +85,8 @@ namespace NewApiSync.Sandbox
             SandboxFaultKind.Unauthorized => Envelope(401, false, Say("无权进行此操作，access token 无效", "access token is invalid"), null, "AUTH_UNAUTHORIZED"),
             SandboxFaultKind.Forbidden => Envelope(403, false, Say("无权进行此操作，权限不足", "permission denied"), null, "AUTH_FORBIDDEN"),
             SandboxFaultKind.WrongShape => SandboxReply.Text(200, "application/json", "{\"success\":true,\"message\":\"\",\"data\":42}"),
+            SandboxFaultKind.CustomReply => SandboxReply.Text(fault.Status, fault.ContentType, fault.Body),
+            SandboxFaultKind.Redirect => SandboxReply.Text(302, "text/html", "<a href=\"" + fault.Location + "\">Found</a>").WithLocation(fault.Location),
             _ => null,
         };
 

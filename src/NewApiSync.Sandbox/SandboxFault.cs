@@ -41,6 +41,10 @@ namespace NewApiSync.Sandbox
         BadGatewayAfterWrite,
         /// <summary>HTTP 200 with a body that is valid JSON of the wrong shape (data is a number).</summary>
         WrongShape,
+        /// <summary>Exactly <see cref="SandboxFault.Status"/>, <see cref="SandboxFault.ContentType"/> and <see cref="SandboxFault.Body"/> (fuzzing).</summary>
+        CustomReply,
+        /// <summary>HTTP 302 to <see cref="SandboxFault.Location"/>, as a misconfigured proxy or a moved site sends it.</summary>
+        Redirect,
     }
 
     /// <summary>
@@ -73,6 +77,18 @@ namespace NewApiSync.Sandbox
         public TimeSpan? RetryAfter { get; set; }
 
         public string Message { get; set; } = "sandbox fault";
+
+        /// <summary>The HTTP status of a <see cref="SandboxFaultKind.CustomReply"/>.</summary>
+        public int Status { get; set; } = 200;
+
+        /// <summary>The Content-Type of a <see cref="SandboxFaultKind.CustomReply"/> (empty: none).</summary>
+        public string ContentType { get; set; } = "application/json";
+
+        /// <summary>The raw body of a <see cref="SandboxFaultKind.CustomReply"/>, sent as UTF-8 exactly as given.</summary>
+        public string Body { get; set; } = string.Empty;
+
+        /// <summary>Where a <see cref="SandboxFaultKind.Redirect"/> points.</summary>
+        public string Location { get; set; } = "http://127.0.0.1:9/";
 
         /// <summary>How many more requests this rule catches.</summary>
         public int Remaining { get; internal set; }

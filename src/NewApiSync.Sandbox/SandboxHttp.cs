@@ -62,12 +62,21 @@ namespace NewApiSync.Sandbox
 
         public bool Reset { get; private set; }
 
+        /// <summary>The Location header of a redirect, when set.</summary>
+        public string? Location { get; private set; }
+
         public static SandboxReply Text(int status, string contentType, string body) => new SandboxReply(status, contentType, Encoding.UTF8.GetBytes(body));
 
         public static SandboxReply ConnectionReset() => new SandboxReply(0, string.Empty, new byte[0]) { Reset = true };
 
         /// <summary>429 with an empty body, as New API's rate limiter sends it.</summary>
         public static SandboxReply RateLimited(TimeSpan? retryAfter) => new SandboxReply(429, string.Empty, new byte[0]) { RetryAfter = retryAfter };
+
+        public SandboxReply WithLocation(string location)
+        {
+            Location = location;
+            return this;
+        }
 
         public SandboxReply WithDelay(TimeSpan delay)
         {
@@ -168,6 +177,11 @@ namespace NewApiSync.Sandbox
             if (reply.RetryAfter is TimeSpan retryAfter)
             {
                 head.Append("Retry-After: ").Append(((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+            }
+
+            if (reply.Location is string location)
+            {
+                head.Append("Location: ").Append(location).Append("\r\n");
             }
 
             head.Append("Content-Length: ").Append(reply.Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");

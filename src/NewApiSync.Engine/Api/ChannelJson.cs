@@ -50,7 +50,11 @@ namespace NewApiSync.Engine.Api
                         name = ReadString(value, "name", request);
                         break;
                     case "models":
-                        models = ReadString(value, "models", request);
+                        // New API's models column is a non-null string. Reading null as "no models" would let a sync
+                        // drop live redirect aliases and journal an empty OldModels that no restore could bring back.
+                        models = value.ValueKind == JsonValueKind.Null
+                            ? throw Protocol(request, "channel field 'models' is null, expected a string")
+                            : ReadString(value, "models", request);
                         break;
                     case "model_mapping":
                         // Some forks return the mapping as an object rather than a string; keep its text either way.
@@ -139,7 +143,7 @@ namespace NewApiSync.Engine.Api
                     throw Protocol(request, $"the model list holds a {item.ValueKind}, expected only names");
                 }
 
-                names.Add(item.GetString()!);
+                names.Add(TextOf(item) ?? throw Protocol(request, "the model list holds a name that is not valid text"));
             }
 
             return names;
@@ -147,7 +151,7 @@ namespace NewApiSync.Engine.Api
 
         private static string? ReadString(JsonElement value, string field, string request) => value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => TextOf(value) ?? throw Protocol(request, $"channel field '{field}' is not valid text"),
             JsonValueKind.Null => null,
             _ => throw Protocol(request, $"channel field '{field}' is {value.ValueKind}, expected a string"),
         };
@@ -186,6 +190,22 @@ namespace NewApiSync.Engine.Api
             value.ValueKind == JsonValueKind.Number ? $"the number {Truncate(value.GetRawText())}" : value.ValueKind.ToString();
 
         private static string Truncate(string text) => text.Length <= 32 ? text : text.Substring(0, 32) + "…";
+
+        /// <summary>
+        /// A JSON string's text, or null when it cannot be text: an escaped lone surrogate ("\ud800") is valid JSON that
+        /// JsonElement.GetString refuses with InvalidOperationException, which must not escape the client unclassified.
+        /// </summary>
+        internal static string? TextOf(JsonElement value)
+        {
+            try
+            {
+                return value.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
 
         internal static NewApiException Protocol(string request, string detail) =>
             new NewApiException(NewApiErrorKind.Protocol, $"{request}: the server's reply could not be understood: {detail}.")

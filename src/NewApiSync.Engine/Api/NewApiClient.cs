@@ -95,7 +95,7 @@ namespace NewApiSync.Engine.Api
             using ApiReply reply = await SendAsync(HttpMethod.Get, "/api/status", null, authenticated: false, cancellationToken).ConfigureAwait(false);
             if (reply.Data.ValueKind == JsonValueKind.Object && reply.Data.TryGetProperty("version", out JsonElement version) && version.ValueKind == JsonValueKind.String)
             {
-                return version.GetString();
+                return ChannelJson.TextOf(version);
             }
 
             return null;
@@ -305,7 +305,14 @@ namespace NewApiSync.Engine.Api
 
             byte[] body = WriteUpdateBody(update);
             using ApiReply reply = await SendAsync(HttpMethod.Put, "/api/channel/", body, authenticated: true, cancellationToken).ConfigureAwait(false);
-            return reply.Data.ValueKind == JsonValueKind.Object ? ChannelJson.ReadChannel(reply.Data, "PUT /api/channel/") : null;
+            return reply.Data.ValueKind switch
+            {
+                JsonValueKind.Object => ChannelJson.ReadChannel(reply.Data, "PUT /api/channel/"),
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                // success:true with data that is neither the channel nor absent is not New API's reply (a proxy or a
+                // broken server): whether the write happened is unknown, so say Protocol and let the caller read back.
+                _ => throw ChannelJson.Protocol("PUT /api/channel/", $"the update reply's data is {reply.Data.ValueKind}, expected the channel or nothing"),
+            };
         }
 
         internal static byte[] WriteUpdateBody(ChannelUpdate update)
@@ -479,12 +486,12 @@ namespace NewApiSync.Engine.Api
 
                 if (root.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String)
                 {
-                    serverMessage = m.GetString();
+                    serverMessage = ChannelJson.TextOf(m);
                 }
 
                 if (root.TryGetProperty("code", out JsonElement c) && c.ValueKind == JsonValueKind.String)
                 {
-                    serverCode = c.GetString();
+                    serverCode = ChannelJson.TextOf(c);
                 }
 
                 if (root.TryGetProperty("data", out JsonElement d))

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace NewApiSync.Benchmarks
+{
+    /// <summary>
+    /// dotnet run -c Release --project tests/NewApiSync.Benchmarks -- [--quick] [--out docs/benchmarks.md]
+    /// Runs the end-to-end harness first (so peak memory is the scale runs' own), then the BenchmarkDotNet parts, and
+    /// writes one Markdown table with the machine, every figure, its ideal, the ratio and the goal.
+    /// </summary>
+    public static class Program
+    {
+        public static async Task<int> Main(string[] args)
+        {
+            bool quick = args.Contains("--quick");
+            bool scaleOnly = args.Contains("--scale-only"); // for investigating the scale figures alone
+            int outAt = Array.IndexOf(args, "--out");
+            string? outPath = outAt >= 0 && outAt + 1 < args.Length ? args[outAt + 1] : null;
+            var clock = Stopwatch.StartNew();
+            var figures = new List<Figure>();
+            void Add(IEnumerable<Figure> more)
+            {
+                foreach (Figure figure in more)
+                {
+                    Console.WriteLine($"  {figure.Name}: {figure.Measured} (ideal {figure.Ideal}) {figure.Note}");
+                    figures.Add(figure);
+                }
+            }
+
+            // A first, discarded pass compiles everything the scale runs use, so 1,000 → 10,000 compares work, not JIT.
+            Console.WriteLine("Warm-up…");
+            await EndToEnd.ScaleAsync(200, concurrency: 8);
+            Console.WriteLine("Scale: 1,000 channels × 300 models…");
+            EndToEnd.ScaleStep small = (await EndToEnd.ScaleAsync(1000, concurrency: 8)).Faster(await EndToEnd.ScaleAsync(1000, concurrency: 8));
+            Console.WriteLine("Scale: 10,000 channels × 300 models…");
+            EndToEnd.ScaleStep large = (await EndToEnd.ScaleAsync(10_000, concurrency: 8)).Faster(await EndToEnd.ScaleAsync(10_000, concurrency: 8));
+            if (scaleOnly)
+            {
+                Add(EndToEnd.ScaleFigures(small, large));
+                return 0;
+            }
+
+            Console.WriteLine("Rate-limit use…");
+            // The end-to-end runs are the same in both modes (under a minute together); --quick shortens only BenchmarkDotNet.
+            Add(await EndToEnd.RateLimitAsync(channels: 150, requestsPerMinute: 1200, burst: 10, concurrency: 4));
+            Console.WriteLine("Latency hiding…");
+            Add(new[] { await EndToEnd.LatencyHidingAsync(channels: 400, concurrency: 8) });
+            Add(EndToEnd.ScaleFigures(small, large));
+            Add(InProcess(quick));
+
+            string markdown = Report.Markdown(figures, quick, clock.Elapsed);
+            Console.WriteLine(markdown);
+            if (outPath is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+                File.WriteAllText(outPath, markdown);
+                Console.WriteLine("Written to " + Path.GetFullPath(outPath));
+            }
+
+            return 0;
+        }
+
+        private static IEnumerable<Figure> InProcess(bool quick)
+        {
+            // In-process toolchain: no per-benchmark project builds, which a 2-core machine cannot afford.
+            Job job = (quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+            IConfig config = ManualConfig.CreateEmpty()
+                .AddJob(job)
+                .AddDiagnoser(MemoryDiagnoser.Default)
+                .AddLogger(ConsoleLogger.Default)
+                .AddColumnProvider(DefaultColumnProviders.Instance)
+                .WithOptions(ConfigOptions.DisableLogFile);
+            Summary[] summaries = BenchmarkRunner.Run(new[]
+            {
+                typeof(ModelListBenchmarks), typeof(SyncPlannerBenchmarks), typeof(RedirectPlanningBenchmarks), typeof(JournalQueryBenchmarks),
+            }, config);
+
+            foreach (BenchmarkReport report in summaries.SelectMany(s => s.Reports))
+            {
+                string name = report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'');
+                double? mean = report.ResultStatistics?.Mean;
+                long? allocated = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase);
+                string note = allocated is long bytes ? $"allocated {Report.Bytes(bytes)} per op" : string.Empty;
+                if (mean is not double ns)
+                {
+                    yield return new Figure("In-process (BenchmarkDotNet)", name, "failed", Note: "no result");
+                    continue;
+                }
+
+                if (report.BenchmarkCase.Descriptor.Type == typeof(JournalQueryBenchmarks))
+                {
+                    // Issue 4: a filtered query over 200 runs × 1,000 channels answers "well under a second".
+                    yield return new Figure("In-process (BenchmarkDotNet)", name, Report.Duration(ns), "1 s", ns / 1e9, 0.5, note);
+                }
+                else if (report.BenchmarkCase.Descriptor.Type == typeof(RedirectPlanningBenchmarks))
+                {
+                    yield return new Figure("In-process (BenchmarkDotNet)", name, Report.Duration(ns),
+                        Note: $"{Report.Duration(ns / RedirectPlanningBenchmarks.Channels)} per channel; {note}");
+                }
+                else
+                {
+                    yield return new Figure("In-process (BenchmarkDotNet)", name, Report.Duration(ns), Note: note);
+                }
+            }
+        }
+    }
+}
