@@ -74,7 +74,7 @@ namespace NewApiSync.PowerShell
             catch (System.IO.InvalidDataException ex)
             {
                 ThrowTerminatingError(ErrorRecords.Create("SettingsFileInvalid", ErrorCategory.InvalidData, ex.Message, store.FilePath,
-                    $"Fix or delete {store.FilePath} (Set-NewApiSyncSetting writes a valid one).", ex));
+                    $"Fix or delete {store.FilePath}, or run Set-NewApiSyncSetting -Reset to start again from the defaults.", ex));
                 throw; // unreachable: ThrowTerminatingError throws
             }
         }

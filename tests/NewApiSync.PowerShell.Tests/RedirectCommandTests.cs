@@ -109,6 +109,7 @@ namespace NewApiSync.PowerShell.Tests
         [InlineData("-StandardModel ' '")]
         [InlineData("-StandardModel 'gpt-4o', ''")]
         [InlineData("-StandardModel 'openai/'")]
+        [InlineData("-StandardModel 'gpt-4o', 'GPT-4o'")]
         public void Blank_Standard_Names_Are_Refused_Before_Any_Request(string arguments)
         {
             using var session = SandboxSession();

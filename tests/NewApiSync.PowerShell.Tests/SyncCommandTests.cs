@@ -282,6 +282,69 @@ namespace NewApiSync.PowerShell.Tests
             Assert.Equal(1, Runs(session));
         }
 
+        [Theory]
+        [InlineData("Set-NewApiSyncSetting -IncludeModel 'gpt-[4'", "IncludeModel")]
+        [InlineData("Set-NewApiSyncSetting -StandardModels 'gpt-4o', 'GPT-4o'", "more than once")]
+        [InlineData("Set-NewApiSyncSetting -StandardModels 'gpt-4o', ' '", "empty")]
+        public void Settings_A_Run_Could_Not_Use_Are_Refused_When_Saved(string script, string expected)
+        {
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = SandboxSession();
+            var error = session.RunExpectingTerminatingError(script);
+            Assert.StartsWith("InvalidSyncSetting,", error.FullyQualifiedErrorId);
+            Assert.Contains(expected, error.Exception.Message);
+        }
+
+        [Fact]
+        public void A_Damaged_Settings_File_Is_Named_And_Reset_Replaces_It()
+        {
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = SandboxSession();
+            session.Run("[System.IO.File]::WriteAllText([System.IO.Path]::Combine($sbx.DataDirectory, 'settings.json'), '{ oops')");
+            var error = session.RunExpectingTerminatingError("Get-NewApiSyncSetting");
+            Assert.StartsWith("SettingsFileInvalid,", error.FullyQualifiedErrorId);
+            Assert.Contains("settings.json", error.Exception.Message);
+            Assert.Contains("-Reset", error.ErrorDetails.RecommendedAction);
+            Assert.StartsWith("SettingsFileInvalid,", session.RunExpectingTerminatingError("Invoke-NewApiModelSync -WhatIf").FullyQualifiedErrorId);
+
+            session.Run("Set-NewApiSyncSetting -Reset -Concurrency 3");
+            Assert.Equal(3, session.Run("(Get-NewApiSyncSetting).Concurrency").Single().BaseObject);
+            Assert.Equal(20, session.Run("(Get-NewApiSyncSetting).RequestsPerMinute").Single().BaseObject);
+        }
+
+        [Fact]
+        public void Start_NewApiAutoSync_WhatIf_Previews_One_Run_Now_Even_When_None_Is_Due()
+        {
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = SandboxSession();
+            session.Run("Set-NewApiSyncSetting -AutoSync $true; $null = Invoke-NewApiModelSync -ErrorAction SilentlyContinue; $sbx.Sandbox.ClearRequests()");
+            var preview = session.Run("Start-NewApiAutoSync -WhatIf -ErrorAction SilentlyContinue");
+            Assert.Equal(12, preview.Count);
+            Assert.Equal(0, session.Run("$sbx.Sandbox.Updates.Count").Single().BaseObject);
+            Assert.Equal(1, Runs(session));
+        }
+
+        [Fact]
+        public void Start_NewApiAutoSync_Waits_Its_Check_Interval_While_Another_Run_Holds_The_Site()
+        {
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = SandboxSession();
+            session.Run("Set-NewApiSyncSetting -AutoSync $true; $lock = [NewApiSync.Engine.Journal.SiteRunLock]::TryAcquire($sbx.DataDirectory, $sbx.BaseUrl, 1, [TimeSpan]::Zero, [Threading.CancellationToken]::None, 'sync run')");
+            try
+            {
+                var output = new PSDataCollection<PSObject>();
+                using var running = session.Begin("Start-NewApiAutoSync -CheckIntervalSec 30", output);
+                Thread.Sleep(2000);
+                running.Stop();
+                Assert.Single(running.Streams.Warning, w => w.Message.Contains("scheduled run is skipped"));
+                Assert.Empty(output);
+            }
+            finally
+            {
+                session.Run("$lock.Dispose()");
+            }
+        }
+
         [Fact]
         public void No_Stream_Or_Error_Ever_Shows_The_Token()
         {

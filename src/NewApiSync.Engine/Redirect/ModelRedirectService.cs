@@ -32,6 +32,13 @@ namespace NewApiSync.Engine.Redirect
             request.Options.Validate();
             if (request.Kind == RunKind.Redirect)
             {
+                var problems = new List<string>();
+                SyncSettings.CheckDuplicates(problems, "The standard model list", request.StandardModels);
+                if (problems.Count > 0)
+                {
+                    throw new ArgumentException(string.Join(" ", problems));
+                }
+
                 _ = new RedirectPlanner(StandardModelsFor(request));
             }
         }

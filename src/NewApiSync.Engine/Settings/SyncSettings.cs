@@ -76,6 +76,9 @@ namespace NewApiSync.Engine.Settings
             CheckNames(problems, nameof(IncludeModel), IncludeModel);
             CheckNames(problems, nameof(ExcludeModel), ExcludeModel);
             CheckNames(problems, nameof(StandardModels), StandardModels);
+            CheckPatterns(problems, nameof(IncludeModel), IncludeModel);
+            CheckPatterns(problems, nameof(ExcludeModel), ExcludeModel);
+            CheckDuplicates(problems, nameof(StandardModels), StandardModels);
             return problems;
         }
 
@@ -120,6 +123,40 @@ namespace NewApiSync.Engine.Settings
             if (value < min || value > max)
             {
                 problems.Add(string.Format(CultureInfo.InvariantCulture, "{0} {1} is out of range: it must be from {2} to {3}.", name, value, min, max));
+            }
+        }
+
+        /// <summary>A pattern the sync could not use (e.g. an unclosed '[') is refused when saved, not when a scheduled run starts.</summary>
+        private static void CheckPatterns(List<string> problems, string name, string[]? patterns)
+        {
+            foreach (string pattern in patterns ?? Array.Empty<string>())
+            {
+                if (string.IsNullOrWhiteSpace(pattern))
+                {
+                    continue; // CheckNames reports it
+                }
+
+                try
+                {
+                    _ = new Sync.ModelFilter(new[] { pattern }, null);
+                }
+                catch (ArgumentException ex)
+                {
+                    problems.Add($"{name}: {ex.Message}");
+                }
+            }
+        }
+
+        /// <summary>A name listed twice (ignoring case) is almost always a typo: say so rather than quietly drop one.</summary>
+        internal static void CheckDuplicates(List<string> problems, string name, IEnumerable<string>? values)
+        {
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (string value in values ?? Array.Empty<string>())
+            {
+                if (!string.IsNullOrWhiteSpace(value) && !seen.Add(value.Trim()))
+                {
+                    problems.Add($"{name} lists '{value.Trim()}' more than once (names are compared ignoring case).");
+                }
             }
         }
 

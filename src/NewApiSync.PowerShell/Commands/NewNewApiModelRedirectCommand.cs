@@ -30,7 +30,7 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Also remove mapping entries whose target the channel no longer serves.</summary>
+        /// <summary>Also remove mapping entries whose target the channel no longer serves (default: the PruneMissingTargets setting).</summary>
         [Parameter]
         public SwitchParameter PruneMissingTargets { get; set; }
 
@@ -47,7 +47,7 @@ namespace NewApiSync.PowerShell.Commands
                 StandardModels = StandardModel,
                 IncludeDisabled = IncludeDisabled,
                 Force = Force,
-                PruneMissingTargets = PruneMissingTargets,
+                PruneMissingTargets = MyInvocation.BoundParameters.ContainsKey(nameof(PruneMissingTargets)) ? PruneMissingTargets.IsPresent : settings.PruneMissingTargets,
                 WhatIf = IsWhatIf,
                 Options = new ModelRedirectService(connection, settings).DefaultOptions(),
             };

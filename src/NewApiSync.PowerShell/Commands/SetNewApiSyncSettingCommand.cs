@@ -87,6 +87,10 @@ namespace NewApiSync.PowerShell.Commands
         [ValidateNotNull]
         public NewApiConnection? Connection { get; set; }
 
+        /// <summary>Start from the defaults instead of the saved file (which is not read, so a damaged one can be replaced).</summary>
+        [Parameter]
+        public SwitchParameter Reset { get; set; }
+
         /// <summary>Return the saved settings.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -95,8 +99,7 @@ namespace NewApiSync.PowerShell.Commands
         {
             string dataRoot = DataRootFor(Connection ?? ModuleSession.Current.DefaultConnection);
             var store = new SyncSettingsStore(dataRoot);
-            SyncSettings current = LoadSettings(dataRoot);
-            SyncSettings updated = (InputObject ?? current).Clone();
+            SyncSettings updated = (InputObject ?? (Reset ? new SyncSettings() : LoadSettings(dataRoot))).Clone();
             var changes = new List<string>();
             foreach (string name in SettingNames.Where(MyInvocation.BoundParameters.ContainsKey))
             {
@@ -117,7 +120,7 @@ namespace NewApiSync.PowerShell.Commands
                 WriteWarning(advice);
             }
 
-            string action = changes.Count == 0 ? "Save sync settings" : "Save sync settings: " + string.Join(", ", changes);
+            string action = (Reset ? "Reset the sync settings to the defaults" : "Save sync settings") + (changes.Count == 0 ? string.Empty : ": " + string.Join(", ", changes));
             if (!ShouldProcess(store.FilePath, action))
             {
                 return;

@@ -40,7 +40,8 @@ namespace NewApiSync.PowerShell.Commands
 
                 DateTimeOffset now = DateTimeOffset.UtcNow;
                 WriteVerbose(schedule.Describe(now));
-                if (schedule.IsDue(now))
+                // -WhatIf previews the next run now rather than waiting, possibly hours, for it to be due.
+                if (schedule.IsDue(now) || IsWhatIf)
                 {
                     var request = new ModelSyncRequest
                     {
@@ -51,18 +52,22 @@ namespace NewApiSync.PowerShell.Commands
                         RedirectAfterSync = settings.RedirectAfterSync,
                         PruneMissingTargets = settings.PruneMissingTargets,
                     };
-                    InvokeNewApiModelSyncCommand.Run(this, connection, settings, request, scheduled: true);
+                    NewApiSyncRun? run = InvokeNewApiModelSyncCommand.Run(this, connection, settings, request, scheduled: true);
                     if (request.WhatIf)
                     {
                         // A preview leaves no history, so the schedule would say "due" forever: one preview is enough.
                         return;
                     }
 
-                    continue;
+                    if (run is not null)
+                    {
+                        continue;
+                    }
                 }
 
+                // Not due, or another run holds the site: check again later.
                 TimeSpan wait = TimeSpan.FromSeconds(CheckIntervalSec);
-                if (schedule.NextRunAt is DateTimeOffset next && next - now < wait)
+                if (schedule.NextRunAt is DateTimeOffset next && next > now && next - now < wait)
                 {
                     wait = next - now;
                 }
