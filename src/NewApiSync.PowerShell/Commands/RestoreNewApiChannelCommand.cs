@@ -103,50 +103,8 @@ namespace NewApiSync.PowerShell.Commands
             return records!;
         }
 
-        private void Run(NewApiConnection connection, SyncSettings settings, ChannelRestoreRequest request)
-        {
-            RunProgressWriter? progress = null;
-            try
-            {
-                NewApiSyncRun run = RunOnWorker(async (log, dispatcher, ct) =>
-                {
-                    progress = new RunProgressWriter(this, dispatcher, $"Restoring channels on {connection.BaseUrl}");
-                    var service = new ChannelRestoreService(connection, settings, log);
-                    var callbacks = PipelineRunCallbacks.Create(this, dispatcher, progress, WriteResult);
-                    return await service.RunAsync(request, callbacks, ct).ConfigureAwait(false);
-                });
-                WriteVerbose($"Restore run {run.RunId} finished: {run.Total} channel(s), {run.Changed} restored, {run.Succeeded - run.Changed} already as before, {run.Failed} failed, {run.Skipped} skipped{(request.WhatIf ? "; -WhatIf wrote nothing and left no history" : string.Empty)}.");
-            }
-            catch (NewApiException ex)
-            {
-                string errorId = ex.Kind switch
-                {
-                    NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden => "NewApiAuthenticationFailed",
-                    NewApiErrorKind.RunInProgress => "RestoreRunInProgress",
-                    _ => "RestoreRunFailed",
-                };
-                ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection));
-            }
-            catch (OperationCanceledException ex)
-            {
-                ThrowIfStopping(ex);
-                throw;
-            }
-            finally
-            {
-                progress?.Complete();
-            }
-        }
-
-        private void WriteResult(NewApiSyncResult result)
-        {
-            WriteObject(result);
-            if (result.Status == ChannelResultStatus.Failed)
-            {
-                NewApiErrorKind kind = result.ErrorKind ?? NewApiErrorKind.Rejected;
-                var failure = new NewApiException(kind, $"Channel '{result.ChannelName}' (#{result.ChannelId}) was not restored: {result.Error}") { HttpStatus = result.HttpStatus };
-                WriteError(ErrorRecords.FromApi(failure, "ChannelRestoreFailed", result));
-            }
-        }
+        private void Run(NewApiConnection connection, SyncSettings settings, ChannelRestoreRequest request) =>
+            ChannelRunCommand.Run(this, connection, "Restoring channels", result => ChannelRunCommand.WriteRecord(this, result, "ChannelRestoreFailed"), scheduled: false,
+                (log, callbacks, _, ct) => new ChannelRestoreService(connection, settings, log).RunAsync(request, callbacks, ct));
     }
 }
