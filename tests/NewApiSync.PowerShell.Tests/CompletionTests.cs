@@ -40,6 +40,8 @@ namespace NewApiSync.PowerShell.Tests
         [InlineData("New-NewApiModelRedirect -StandardModel claude-4.5-son", "claude-4.5-sonnet")]
         [InlineData("Set-NewApiSyncSetting -StandardModels gpt-4.1-mi", "gpt-4.1-mini")]
         [InlineData("Get-NewApiStandardModel gemini-2.5-flash-l", "gemini-2.5-flash-lite")]
+        [InlineData("Get-NewApiSyncHistory -ChannelId 1", "1")]
+        [InlineData("Restore-NewApiChannel -RunId x -ChannelId 1", "1")]
         public void The_Commands_Complete_Their_Parameters_With_Tab(string line, string expected)
         {
             using var env = EnvironmentScope.WithoutNewApiVariables();
@@ -47,6 +49,19 @@ namespace NewApiSync.PowerShell.Tests
             session.Run("$null = Start-NewApiSandbox");
             var matches = session.Run($"(TabExpansion2 -inputScript '{line.Replace("'", "''")}' -cursorColumn {line.Length}).CompletionMatches | ForEach-Object CompletionText").Select(m => m.ToString()).ToList();
             Assert.Contains(expected, matches);
+        }
+
+        [Fact]
+        public void Run_Ids_Complete_From_The_Sites_Journal_On_Both_History_Commands()
+        {
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = new PowerShellSession();
+            string runId = (string)session.Run("$null = Start-NewApiSandbox; Set-NewApiSyncSetting -MaxRetries 0; $null = Invoke-NewApiModelSync -Id 4; @(Get-NewApiSyncHistory -Run)[0].RunId").Single().BaseObject;
+            foreach (string line in new[] { "Get-NewApiSyncHistory -RunId 2", "Restore-NewApiChannel -RunId 2" })
+            {
+                var matches = session.Run($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches | ForEach-Object CompletionText").Select(m => m.ToString().Trim('\''));
+                Assert.Contains(runId, matches);
+            }
         }
 
         [Fact]
@@ -146,6 +161,7 @@ namespace NewApiSync.PowerShell.Tests
         [Fact]
         public void Run_Ids_Come_From_The_Sites_Journal_Newest_First()
         {
+            // The sandbox's journal lives in its own data folder, which is where the completer must look.
             string root = Path.Combine(Path.GetTempPath(), "newapisync-completion-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(root);
             try
@@ -153,7 +169,7 @@ namespace NewApiSync.PowerShell.Tests
                 using var env = new EnvironmentScope(("NEWAPISYNC_DATA", root), ("NEWAPI_BASE_URL", null), ("NEWAPI_ACCESS_TOKEN", null), ("NEWAPI_USER_ID", null));
                 using var session = new PowerShellSession();
                 session.Run("$sbx = Start-NewApiSandbox\n" +
-                            "$journal = [NewApiSync.Engine.Journal.SyncJournal]::ForSite($env:NEWAPISYNC_DATA, $sbx.BaseUrl, $sbx.UserId)\n" +
+                            "$journal = [NewApiSync.Engine.Journal.SyncJournal]::ForSite($sbx.DataDirectory, $sbx.BaseUrl, $sbx.UserId)\n" +
                             "foreach ($id in '20260101T000000000Z-aaaaaa', '20260102T000000000Z-bbbbbb') {\n" +
                             "    $header = [NewApiSync.Engine.Results.NewApiSyncRun]::new(); $header.RunId = $id; $header.BaseUrl = $sbx.BaseUrl; $header.UserId = $sbx.UserId\n" +
                             "    $header.StartedAt = [DateTimeOffset]::ParseExact($id.Substring(0, 8), 'yyyyMMdd', $null, 'AssumeUniversal'); $header.Mode = 'All'\n" +

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
+using NewApiSync.PowerShell.Completion;
 using NewApiSync.PowerShell.Internal;
 
 namespace NewApiSync.PowerShell.Commands
@@ -52,11 +53,13 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter(ParameterSetName = RecordsSet)]
         [Parameter(ParameterSetName = SiteRecordsSet)]
         [ValidateRange(1, int.MaxValue)]
+        [ArgumentCompleter(typeof(ChannelIdCompleter))]
         public int[]? ChannelId { get; set; }
 
         /// <summary>Only this run (ids look like 20261123T192900123Z-3f2a9c).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string? RunId { get; set; }
 
         [Parameter]

@@ -6,6 +6,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Restore;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
+using NewApiSync.PowerShell.Completion;
 using NewApiSync.PowerShell.Internal;
 
 namespace NewApiSync.PowerShell.Commands
@@ -31,11 +32,13 @@ namespace NewApiSync.PowerShell.Commands
         /// <summary>The run to undo (Get-NewApiSyncHistory -Run lists them).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = RunIdSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = null!;
 
         /// <summary>Only these channels of the run.</summary>
         [Parameter(ParameterSetName = RunIdSet)]
         [ValidateRange(1, int.MaxValue)]
+        [ArgumentCompleter(typeof(ChannelIdCompleter))]
         public int[]? ChannelId { get; set; }
 
         /// <summary>Restore channels that changed since the run too (overwrites those changes).</summary>

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
-using NewApiSync.Engine.Storage;
 
 namespace NewApiSync.PowerShell.Completion
 {
@@ -18,7 +17,7 @@ namespace NewApiSync.PowerShell.Completion
         protected override IEnumerable<CompletionResult> Complete(NewApiConnection connection, string word)
         {
             WildcardPattern pattern = CompletionSupport.PrefixPattern(word);
-            SyncJournal journal = SyncJournal.ForSite(DataDirectory.ResolveRoot(), connection.BaseUrl, connection.UserId);
+            SyncJournal journal = SyncJournal.ForSite(NewApiCmdlet.DataRootFor(connection), connection.BaseUrl, connection.UserId);
             return journal.ReadRuns(new RunQuery { Last = RecentRuns })
                 .Where(run => pattern.IsMatch(run.RunId))
                 .Select(run => new CompletionResult(run.RunId, run.RunId, CompletionResultType.ParameterValue, Describe(run)));
