@@ -111,6 +111,22 @@ namespace NewApiSync.PowerShell.Tests
             Assert.Equal(12, session.Run("Get-NewApiChannel").Count);
         }
 
+        [Theory]
+        [InlineData("Paged", "NewApiPermissionDenied", ErrorCategory.PermissionDenied)]
+        [InlineData("Legacy", "NewApiAuthenticationFailed", ErrorCategory.AuthenticationError)]
+        public void Connect_NewApi_Refuses_A_User_Who_Is_Not_An_Admin(string generation, string errorId, ErrorCategory category)
+        {
+            // Newer servers answer a too-low role with 403; older ones with 200 + success:false, indistinguishable
+            // from a bad token, so the message names both causes.
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = new PowerShellSession();
+            session.Run($"$sbx = Start-NewApiSandbox -Generation {generation}; $sbx.Sandbox.Options.UserRole = 1; $url = $sbx.BaseUrl; $tok = $sbx.Sandbox.AccessToken\n" + SecureTokenScript);
+            var error = session.RunExpectingTerminatingError("Connect-NewApi -BaseUrl $url -AccessToken $sec -UserId 1");
+            Assert.Equal(errorId + ",NewApiSync.PowerShell.Commands.ConnectNewApiCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(category, error.CategoryInfo.Category);
+            Assert.Contains("admin", error.Exception.Message + error.ErrorDetails?.RecommendedAction);
+        }
+
         [Fact]
         public void Connection_Parameter_Wins_Over_The_Session_Default()
         {
