@@ -7,7 +7,7 @@ using NewApiSync.Engine.Runs;
 namespace NewApiSync.Engine.Journal
 {
     /// <summary>Records a run into the site's journal as it happens: the run-start line, one line per channel, the run-end line.</summary>
-    public sealed class JournalRunRecorder : IRunRecorder, IDisposable
+    public sealed class JournalRunRecorder : IRunRecorder
     {
         private readonly SyncJournal _journal;
         private readonly Func<DateTimeOffset?>? _nextScheduledTime;

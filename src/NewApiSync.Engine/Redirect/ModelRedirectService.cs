@@ -58,15 +58,8 @@ namespace NewApiSync.Engine.Redirect
             NewApiSyncRun run = _site.NewRun(request.Kind, request.Mode, request.WhatIf);
             _site.Log.Verbose($"{request.Kind} run {run.RunId} ({request.Mode}) of {targets.Count} channel(s) on {run.BaseUrl}.");
 
-            IRunRecorder recorder = _site.CreateRecorder(request.WhatIf);
-            try
-            {
-                return await runner.RunAsync(run, targets, recorder, callbacks, output, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                (recorder as IDisposable)?.Dispose();
-            }
+            using IRunRecorder recorder = _site.CreateRecorder(request.WhatIf);
+            return await runner.RunAsync(run, targets, recorder, callbacks, output, cancellationToken).ConfigureAwait(false);
         }
     }
 }

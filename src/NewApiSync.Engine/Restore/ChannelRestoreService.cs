@@ -71,15 +71,8 @@ namespace NewApiSync.Engine.Restore
             NewApiSyncRun run = _scope.NewRun(RunKind.Restore, RunMode.Selected, request.WhatIf);
             _scope.Log.Verbose($"Restore run {run.RunId} of {plans.Count} channel(s) on {run.BaseUrl} from run(s) {string.Join(", ", request.Records.Select(r => r.RunId).Distinct(StringComparer.Ordinal))}{(request.Force ? ", -Force: channels changed since are restored too" : string.Empty)}.");
 
-            IRunRecorder recorder = _scope.CreateRecorder(request.WhatIf);
-            try
-            {
-                return await runner.RunAsync(run, plans, recorder, callbacks, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                (recorder as IDisposable)?.Dispose();
-            }
+            using IRunRecorder recorder = _scope.CreateRecorder(request.WhatIf);
+            return await runner.RunAsync(run, plans, recorder, callbacks, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Throws <see cref="ArgumentException"/> when a record is not of this connection's site: ids mean different channels elsewhere.</summary>

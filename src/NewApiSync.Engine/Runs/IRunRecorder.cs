@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using NewApiSync.Engine.Results;
 
@@ -6,9 +7,10 @@ namespace NewApiSync.Engine.Runs
     /// <summary>
     /// Where a run's records go as they happen (the journal). <see cref="Record"/> is called by the worker that
     /// finished the channel, before it takes its next channel, so every finished channel is on disk before the
-    /// run's next write to the server. Implementations must be thread-safe.
+    /// run's next write to the server. Implementations must be thread-safe. Disposing without Complete leaves
+    /// the run Interrupted.
     /// </summary>
-    public interface IRunRecorder
+    public interface IRunRecorder : IDisposable
     {
         void Begin(NewApiSyncRun run, IReadOnlyList<int> plannedChannelIds);
 
@@ -27,5 +29,7 @@ namespace NewApiSync.Engine.Runs
         public void Record(NewApiSyncResult result) { }
 
         public void Complete(NewApiSyncRun summary) { }
+
+        public void Dispose() { }
     }
 }

@@ -91,15 +91,8 @@ namespace NewApiSync.Engine.Sync
             NewApiSyncRun run = _site.NewRun(RunKind.Sync, request.Mode, request.WhatIf);
             _site.Log.Verbose($"Sync run {run.RunId} ({request.Mode}) of {targets.Count} channel(s) on {run.BaseUrl}: concurrency {request.Options.Concurrency}, {request.Options.RequestsPerMinute:0.#} requests/min, burst {request.Options.Burst}, {request.Options.MaxRetries} retries, {request.Filter}{(request.RedirectAfterSync ? ", redirect after sync" : string.Empty)}{(request.PruneMissingTargets ? ", prune missing targets" : string.Empty)}.");
 
-            IRunRecorder recorder = _site.CreateRecorder(request.WhatIf, () => NextScheduledTime(request.Mode));
-            try
-            {
-                return await runner.RunAsync(run, targets, recorder, callbacks, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                (recorder as IDisposable)?.Dispose();
-            }
+            using IRunRecorder recorder = _site.CreateRecorder(request.WhatIf, () => NextScheduledTime(request.Mode));
+            return await runner.RunAsync(run, targets, recorder, callbacks, cancellationToken).ConfigureAwait(false);
         }
 
         private SyncMappingFollowUp? FollowUp(ModelSyncRequest request)

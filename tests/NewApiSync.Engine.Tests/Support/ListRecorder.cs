@@ -30,5 +30,7 @@ namespace NewApiSync.Engine.Tests.Support
         public void Record(NewApiSyncResult result) => _results.Enqueue(result);
 
         public void Complete(NewApiSyncRun summary) => Summary = summary;
+
+        public void Dispose() { }
     }
 }
