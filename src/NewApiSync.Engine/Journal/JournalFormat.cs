@@ -21,7 +21,9 @@ namespace NewApiSync.Engine.Journal
     /// plannedChannelIds (int array or null).</item>
     /// <item><c>channel</c>, one per finished channel, in the order they finished: every NewApiSyncResult property
     /// (runId, kind, baseUrl, channelId, channelName, status, changed, oldModels, newModels, addedModels, removedModels,
-    /// oldModelMapping, newModelMapping, reason, httpStatus, error, errorKind, attempts, startedAt, finishedAt).</item>
+    /// pendingRemovals, protectedModels, ignoredModels, consecutiveFailures, failingSince, oldModelMapping, newModelMapping,
+    /// reason, httpStatus, error, errorKind, attempts, startedAt, finishedAt). Files written before pendingRemovals and the
+    /// properties after it existed lack them; readers take empty lists, 0 and null.</item>
     /// <item><c>run-end</c> (last line of a completed run): the NewApiSyncRun summary (runId, kind, baseUrl, userId, mode,
     /// startedAt, finishedAt, total, succeeded, failed, skipped, cancelled, changed, nextScheduledTime, whatIf).</item>
     /// </list>

@@ -23,11 +23,14 @@ namespace NewApiSync.Engine.Sync
         private readonly SyncMappingFollowUp? _followUp;
         private readonly ChannelUpdater _updater;
 
-        public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null)
+        private readonly ChannelExclusion _exclusion;
+
+        public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null, ChannelExclusion? exclusion = null)
         {
             _context = context ?? throw new ArgumentNullException(nameof(context));
             _planner = planner ?? throw new ArgumentNullException(nameof(planner));
             _followUp = followUp is { IsActive: true } ? followUp : null;
+            _exclusion = exclusion ?? ChannelExclusion.None;
             _updater = new ChannelUpdater(context);
         }
 
@@ -43,10 +46,20 @@ namespace NewApiSync.Engine.Sync
 
         private async Task<NewApiSyncResult> SyncChannelAsync(ChannelTarget target, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
+            // An excluded channel is decided before its upstream is asked: by id without even reading it.
+            if (_exclusion.ReasonForId(target.Id) is string excludedById)
+            {
+                return Excluded(result, excludedById);
+            }
+
             Channel channel = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
             result.ChannelName = channel.Name;
             result.OldModels = channel.Models;
             result.NewModels = channel.Models;
+            if (_exclusion.ReasonFor(channel) is string excluded)
+            {
+                return Excluded(result, excluded);
+            }
 
             // Attempts is 1 plus every retry of the channel's requests, counted on the record as they happen so a
             // channel that fails still says how often it was tried.
@@ -60,6 +73,9 @@ namespace NewApiSync.Engine.Sync
                 cancellationToken).ConfigureAwait(false);
 
             SyncPlan plan = _planner.Plan(channel, upstream);
+            result.PendingRemovals = plan.PendingRemovals.ToArray();
+            result.ProtectedModels = plan.ProtectedModels.ToArray();
+            result.IgnoredModels = plan.IgnoredModels.ToArray();
             if (plan.SkipReason is string skip)
             {
                 result.Status = ChannelResultStatus.Skipped;
@@ -91,7 +107,9 @@ namespace NewApiSync.Engine.Sync
             if (!modelsChange && newMapping is null)
             {
                 result.Status = ChannelResultStatus.Succeeded;
-                result.Reason ??= "Already in line with its upstream; nothing written.";
+                result.Reason ??= plan.PendingRemovals.Count > 0
+                    ? $"Nothing to add; {PolicyNote(plan)} Nothing written."
+                    : "Already in line with its upstream; nothing written.";
                 return result;
             }
 
@@ -120,8 +138,23 @@ namespace NewApiSync.Engine.Sync
 
             result.Status = ChannelResultStatus.Succeeded;
             result.Changed = true;
+            if (plan.PendingRemovals.Count > 0)
+            {
+                result.Reason ??= "Models added; " + PolicyNote(plan);
+            }
+
             _context.Log.Verbose($"{channel}: models updated ({diff}){mappingAction}.");
             return result;
         }
+
+        private static NewApiSyncResult Excluded(NewApiSyncResult result, string reason)
+        {
+            result.Status = ChannelResultStatus.Skipped;
+            result.Reason = reason;
+            return result;
+        }
+
+        private static string PolicyNote(SyncPlan plan) =>
+            $"{plan.PendingRemovals.Count} removal(s) pending under SyncMode AddOnly ({string.Join(", ", plan.PendingRemovals.Take(5))}{(plan.PendingRemovals.Count > 5 ? ", …" : string.Empty)}); apply them with -SyncMode Replace.";
     }
 }

@@ -28,6 +28,12 @@ namespace NewApiSync.Engine.Sync
 
         public ModelFilter Filter { get; set; } = ModelFilter.None;
 
+        /// <summary>SyncMode and KeepModel.</summary>
+        public SyncPolicy Policy { get; set; } = SyncPolicy.Default;
+
+        /// <summary>ExcludeChannel and SkipDisabledChannels: channels reported as Skipped without fetching their upstream.</summary>
+        public ChannelExclusion Exclusion { get; set; } = ChannelExclusion.None;
+
         /// <summary>-WhatIf: plan and preview, write nothing, take no lock and leave no journal.</summary>
         public bool WhatIf { get; set; }
 
@@ -85,14 +91,39 @@ namespace NewApiSync.Engine.Sync
             request.Options.Validate();
             using SiteRunLock? siteLock = _site.AcquireLock(RunKind.Sync, request.WhatIf, cancellationToken);
             using RunContext context = RunContext.Create(_site.Connection, request.Options, _site.Log);
-            var runner = new ModelSyncRunner(context, new SyncPlanner(request.Filter), FollowUp(request));
+            var runner = new ModelSyncRunner(context, new SyncPlanner(request.Filter, request.Policy), FollowUp(request), request.Exclusion);
             IReadOnlyList<ChannelTarget> targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken).ConfigureAwait(false);
+            ChannelHealth health = ChannelHealth.Read(Journal);
+            targets = HealthyFirst(targets, health);
 
             NewApiSyncRun run = _site.NewRun(RunKind.Sync, request.Mode, request.WhatIf);
-            _site.Log.Verbose($"Sync run {run.RunId} ({request.Mode}) of {targets.Count} channel(s) on {run.BaseUrl}: concurrency {request.Options.Concurrency}, {request.Options.RequestsPerMinute:0.#} requests/min, burst {request.Options.Burst}, {request.Options.MaxRetries} retries, {request.Filter}{(request.RedirectAfterSync ? ", redirect after sync" : string.Empty)}{(request.PruneMissingTargets ? ", prune missing targets" : string.Empty)}.");
+            _site.Log.Verbose($"Sync run {run.RunId} ({request.Mode}) of {targets.Count} channel(s) on {run.BaseUrl}: concurrency {request.Options.Concurrency}, {request.Options.RequestsPerMinute:0.#} requests/min, burst {request.Options.Burst}, {request.Options.MaxRetries} retries, {request.Filter}, {request.Policy}, {request.Exclusion}{(request.RedirectAfterSync ? ", redirect after sync" : string.Empty)}{(request.PruneMissingTargets ? ", prune missing targets" : string.Empty)}.");
 
-            using IRunRecorder recorder = _site.CreateRecorder(request.WhatIf, () => NextScheduledTime(request.Mode));
+            using IRunRecorder recorder = new FailureStreakRecorder(_site.CreateRecorder(request.WhatIf, () => NextScheduledTime(request.Mode)), health);
             return await runner.RunAsync(run, targets, recorder, callbacks, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Each channel's failure streak and pending removals, from this site's journal.</summary>
+        public ChannelHealth ReadHealth() => ChannelHealth.Read(Journal);
+
+        /// <summary>
+        /// Channels whose latest sync failed go after the others, each group in its given order, so a stalled upstream
+        /// never delays the healthy channels; results still stream as channels finish.
+        /// </summary>
+        public static IReadOnlyList<ChannelTarget> HealthyFirst(IReadOnlyList<ChannelTarget> targets, ChannelHealth health)
+        {
+            if (targets is null)
+            {
+                throw new ArgumentNullException(nameof(targets));
+            }
+
+            if (health is null)
+            {
+                throw new ArgumentNullException(nameof(health));
+            }
+
+            ChannelTarget[] failing = targets.Where(t => health.IsFailing(t.Id)).ToArray();
+            return failing.Length == 0 ? targets : targets.Where(t => !health.IsFailing(t.Id)).Concat(failing).ToArray();
         }
 
         private SyncMappingFollowUp? FollowUp(ModelSyncRequest request)
