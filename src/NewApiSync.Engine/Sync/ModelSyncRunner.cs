@@ -107,8 +107,8 @@ namespace NewApiSync.Engine.Sync
             if (!modelsChange && newMapping is null)
             {
                 result.Status = ChannelResultStatus.Succeeded;
-                result.Reason ??= plan.PendingRemovals.Count > 0
-                    ? $"Nothing to add; {PolicyNote(plan)} Nothing written."
+                result.Reason ??= PolicyNote(plan) is string note
+                    ? "Nothing written. " + note
                     : "Already in line with its upstream; nothing written.";
                 return result;
             }
@@ -138,10 +138,7 @@ namespace NewApiSync.Engine.Sync
 
             result.Status = ChannelResultStatus.Succeeded;
             result.Changed = true;
-            if (plan.PendingRemovals.Count > 0)
-            {
-                result.Reason ??= "Models added; " + PolicyNote(plan);
-            }
+            result.Reason ??= PolicyNote(plan);
 
             _context.Log.Verbose($"{channel}: models updated ({diff}){mappingAction}.");
             return result;
@@ -154,7 +151,24 @@ namespace NewApiSync.Engine.Sync
             return result;
         }
 
-        private static string PolicyNote(SyncPlan plan) =>
-            $"{plan.PendingRemovals.Count} removal(s) pending under SyncMode AddOnly ({string.Join(", ", plan.PendingRemovals.Take(5))}{(plan.PendingRemovals.Count > 5 ? ", …" : string.Empty)}); apply them with -SyncMode Replace.";
+        /// <summary>What the policies kept from happening, for the record's Reason; null when they changed nothing.</summary>
+        private static string? PolicyNote(SyncPlan plan)
+        {
+            var notes = new List<string>();
+            if (plan.PendingRemovals.Count > 0)
+            {
+                notes.Add($"{plan.PendingRemovals.Count} removal(s) pending under SyncMode AddOnly ({Names(plan.PendingRemovals)}); apply them with -SyncMode Replace.");
+            }
+
+            if (plan.IgnoredModels.Count > 0)
+            {
+                notes.Add($"{plan.IgnoredModels.Count} new model(s) not added because the server's ignore list names them ({Names(plan.IgnoredModels)}).");
+            }
+
+            return notes.Count == 0 ? null : string.Join(" ", notes);
+        }
+
+        private static string Names(IReadOnlyList<string> names) =>
+            string.Join(", ", names.Take(5)) + (names.Count > 5 ? ", …" : string.Empty);
     }
 }
