@@ -18,8 +18,13 @@ namespace NewApiSync.Engine.Journal
 
         private ChannelHealth(Dictionary<int, Standing> byChannel) => _byChannel = byChannel;
 
-        /// <summary>Reads the sync runs of <paramref name="journal"/>. Damaged lines and files are skipped (and warned about).</summary>
-        public static ChannelHealth Read(SyncJournal journal)
+        /// <summary>
+        /// Reads the sync runs of <paramref name="journal"/>, newest first. With <paramref name="channelIds"/> only those
+        /// channels are read, and the walk stops as soon as each of them is settled (its streak has ended), which is
+        /// usually within the newest run; without, every kept sync run is read. Damaged lines and files are skipped (and
+        /// warned about).
+        /// </summary>
+        public static ChannelHealth Read(SyncJournal journal, IReadOnlyCollection<int>? channelIds = null)
         {
             if (journal is null)
             {
@@ -28,15 +33,21 @@ namespace NewApiSync.Engine.Journal
 
             var byChannel = new Dictionary<int, Standing>();
             var settled = new HashSet<int>();
+            HashSet<int>? wanted = channelIds is null ? null : new HashSet<int>(channelIds);
             foreach (RunFile file in RunFile.NewestFirst(journal.RunsDirectory))
             {
+                if (wanted is not null && wanted.All(settled.Contains))
+                {
+                    break;
+                }
+
                 NewApiSyncRun? header = file.ReadHeader(journal.Warn);
                 if (header is null || header.Kind != RunKind.Sync || header.WhatIf)
                 {
                     continue;
                 }
 
-                RunContents? contents = file.Read(line => line.ChannelId is int id && !settled.Contains(id), withText: false, journal.Warn);
+                RunContents? contents = file.Read(line => line.ChannelId is int id && !settled.Contains(id) && (wanted is null || wanted.Contains(id)), withText: false, journal.Warn);
                 if (contents is null)
                 {
                     continue;

@@ -93,7 +93,7 @@ namespace NewApiSync.Engine.Sync
             using RunContext context = RunContext.Create(_site.Connection, request.Options, _site.Log);
             var runner = new ModelSyncRunner(context, new SyncPlanner(request.Filter, request.Policy), FollowUp(request), request.Exclusion);
             IReadOnlyList<ChannelTarget> targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken).ConfigureAwait(false);
-            ChannelHealth health = ChannelHealth.Read(Journal);
+            ChannelHealth health = ChannelHealth.Read(Journal, targets.Select(t => t.Id).ToArray());
             targets = HealthyFirst(targets, health);
 
             NewApiSyncRun run = _site.NewRun(RunKind.Sync, request.Mode, request.WhatIf);

@@ -123,6 +123,22 @@ namespace NewApiSync.Engine.Tests.Sync
         }
 
         [Fact]
+        public async Task A_Runs_Health_Read_Stops_Once_Its_Channels_Are_Settled()
+        {
+            await SyncAsync(new ModelSyncRequest { Mode = RunMode.Selected, ChannelIds = new[] { 4 } });
+            await SyncAsync(new ModelSyncRequest { Mode = RunMode.Selected, ChannelIds = new[] { 4 } });
+            string oldest = System.IO.Directory.GetFiles(Journal.RunsDirectory).OrderBy(f => f, StringComparer.Ordinal).First();
+            System.IO.File.AppendAllText(oldest, "{damaged\n");
+            var warnings = new List<string>();
+            SyncJournal journal = SyncJournal.ForSite(_root.Path, _connection.BaseUrl, _connection.UserId, warnings.Add);
+
+            Assert.False(ChannelHealth.Read(journal, new[] { 4 }).IsFailing(4));
+            Assert.Empty(warnings); // channel 4 was settled by the newest run, so the damaged older file was never opened
+            _ = ChannelHealth.Read(journal);
+            Assert.Single(warnings);
+        }
+
+        [Fact]
         public void HealthyFirst_Keeps_Each_Groups_Order()
         {
             var targets = new[] { 3, 11, 1, 7 }.Select(i => new ChannelTarget(i)).ToArray();
