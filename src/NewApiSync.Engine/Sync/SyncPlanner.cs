@@ -27,7 +27,8 @@ namespace NewApiSync.Engine.Sync
     /// <item><b>SyncMode</b>: under AddOnly every removal left is kept and reported as PendingRemovals; under Replace the
     /// removals left are made.</item>
     /// <item><b>The shrink guard</b> looks at the removals left after step 5 (so it never holds an AddOnly sync, and
-    /// protected models never count): a channel that would lose too many models is held unless -Force.</item>
+    /// protected models never count): a channel that would lose too many models is held unless -Force. It judges the
+    /// write this plan leads to, so it is applied by the sync runner to the planned diff rather than here.</item>
     /// <item>A new list that would be empty is never written (the channel is skipped), and a list with the same set of
     /// models as the channel's needs no write.</item>
     /// </list>
@@ -77,7 +78,7 @@ namespace NewApiSync.Engine.Sync
             // Steps 3-5: the server's ignore list, KeepModel and SyncMode.
             PolicyOutcome outcome = ApplyPolicy(channel, replace);
 
-            // Step 6, the shrink guard, judges outcome.NewModels against old here.
+            // Step 6, the shrink guard, judges the diff of this plan (outcome.NewModels against old) in the sync runner.
 
             // Step 7: never empty; no write when the set is the same.
             if (outcome.NewModels.Count == 0)
