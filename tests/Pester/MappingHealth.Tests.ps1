@@ -35,7 +35,7 @@ Describe 'Test-NewApiModelRedirect' {
     }
 
     It 'writes one object and one ModelRedirectProblem error per problem, and changes nothing' {
-        $problems = @(Test-NewApiModelRedirect -ErrorVariable problemErrors -ErrorAction SilentlyContinue)
+        $problems = @(Test-NewApiModelRedirect -ErrorVariable problemErrors -ErrorAction SilentlyContinue | Sort-Object -Property ChannelId -Stable)
         $problems | ForEach-Object { $_ | Should -BeOfType ([NewApiSync.Engine.Results.NewApiModelRedirectProblem]) }
         @($problems | ForEach-Object { '{0}:{1}:{2}' -f $_.ChannelId, $_.Key, $_.Kind }) | Should -Be @(
             '6:ghost:KeyNotListed', '6:a:Cycle', '6:b:Cycle', '6:x:Chain', '6:gone:TargetNotListed', '9:glm-4:CrossesVersion')
@@ -59,19 +59,14 @@ Describe 'Test-NewApiModelRedirect' {
 
     It 'makes a scheduled pwsh -c exit non-zero when a problem is found' {
         $module = (Resolve-Path (Get-NewApiSyncTestModulePath)).Path
-        # The same PowerShell as this one: pwsh itself, or (as a .NET tool) dotnet running pwsh.dll.
-        $pwsh = [System.Environment]::ProcessPath
-        $hostArguments = @()
-        if ((Split-Path -Path $pwsh -Leaf) -like 'dotnet*') {
-            $hostArguments = @(Join-Path -Path $PSHOME -ChildPath 'pwsh.dll')
-        }
         $env:NEWAPI_BASE_URL = $sbx.BaseUrl
         $env:NEWAPI_ACCESS_TOKEN = $sbx.Sandbox.AccessToken
         $env:NEWAPI_USER_ID = [string]$sbx.UserId
         try {
-            $null = & $pwsh @hostArguments -NoProfile -NonInteractive -Command "Import-Module '$module'; Test-NewApiModelRedirect -Id 9" 2>&1
+            $output = Invoke-FreshPwsh -Command "Import-Module '$module'; Test-NewApiModelRedirect -Id 9"
             $LASTEXITCODE | Should -Not -Be 0
-            $null = & $pwsh @hostArguments -NoProfile -NonInteractive -Command "Import-Module '$module'; Test-NewApiModelRedirect -Id 1" 2>&1
+            ($output -join "`n") | Should -Match 'CrossesVersion'
+            $null = Invoke-FreshPwsh -Command "Import-Module '$module'; Test-NewApiModelRedirect -Id 1"
             $LASTEXITCODE | Should -Be 0
         } finally {
             Restore-NewApiEnvironment
