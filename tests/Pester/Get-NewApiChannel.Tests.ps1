@@ -117,16 +117,4 @@ Describe 'Get-NewApiChannel' {
             }
         }
     }
-
-    Context 'Completion' {
-        BeforeAll {
-            $null = Start-NewApiSandbox
-        }
-
-        It 'completes channel names, quoting names with spaces' {
-            $completer = [NewApiSync.PowerShell.Completion.ChannelNameCompleter]::new()
-            $names = $completer.CompleteArgument('Get-NewApiChannel', 'Name', 'Open', $null, @{}) | ForEach-Object CompletionText
-            $names | Should -Be @("'OpenAI official'", "'OpenAI reseller (expired key)'", "'OpenRouter free tier'")
-        }
-    }
 }
