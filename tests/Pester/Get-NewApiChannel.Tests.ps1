@@ -99,6 +99,7 @@ Describe 'Get-NewApiChannel' {
                 Restore-NewApiEnvironment -Value $Variables
                 $caught = { Get-NewApiChannel } | Should -Throw -PassThru
                 $caught.FullyQualifiedErrorId | Should -Be 'NewApiConfigurationMissing,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
+                $caught.CategoryInfo.Category | Should -Be 'InvalidOperation'
                 $caught.Exception.Message | Should -BeLike "*$Expected*"
             } finally {
                 Restore-NewApiEnvironment
