@@ -105,7 +105,7 @@ Describe 'Argument completion' {
 
     Context 'Run ids from the site journal' {
         BeforeAll {
-            $sbx = Start-NewApiTestSandbox
+            $null = Start-NewApiTestSandbox
             Set-NewApiSyncSetting -MaxRetries 0
             $null = Invoke-NewApiModelSync -Id 4
             $runId = @(Get-NewApiSyncHistory -Run)[0].RunId
