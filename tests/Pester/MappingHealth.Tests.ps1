@@ -41,7 +41,9 @@ Describe 'Test-NewApiModelRedirect' {
             '6:ghost:KeyNotListed', '6:a:Cycle', '6:b:Cycle', '6:x:Chain', '6:gone:TargetNotListed', '9:glm-4:CrossesVersion')
         $problemErrors | Should -HaveCount $problems.Count
         $problemErrors[0].FullyQualifiedErrorId | Should -BeExactly "ModelRedirectProblem,$Cmd"
-        $problemErrors[0].TargetObject.Kind | Should -Be 'KeyNotListed'
+        # Channels finish in any order, so the errors are compared as a set: one per problem object, each targeting it.
+        @($problemErrors | ForEach-Object { '{0}:{1}' -f $_.TargetObject.ChannelId, $_.TargetObject.Key } | Sort-Object) |
+            Should -Be @($problems | ForEach-Object { '{0}:{1}' -f $_.ChannelId, $_.Key } | Sort-Object)
         $sbx.Sandbox.Updates | Should -HaveCount 0
         Get-NewApiTestRun -Sandbox $sbx | Should -HaveCount 0
     }
