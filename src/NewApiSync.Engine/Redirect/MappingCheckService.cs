@@ -62,7 +62,7 @@ namespace NewApiSync.Engine.Redirect
             using SiteRunLock? siteLock = _site.AcquireLock(RunKind.Repair, !writes, cancellationToken);
             using RunContext context = RunContext.Create(_site.Connection, request.Options, _site.Log);
             var targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken).ConfigureAwait(false);
-            NewApiSyncRun run = _site.NewRun(RunKind.Repair, request.Mode, whatIf: !writes);
+            NewApiSyncRun run = _site.NewRun(RunKind.Repair, request.Mode, whatIf: request.Fix && request.WhatIf);
             _site.Log.Verbose($"Checking the model redirects of {targets.Count} channel(s) on {run.BaseUrl}{(request.Upstream ? " against their upstreams" : string.Empty)}{(request.Fix ? ", removing broken entries" : string.Empty)}.");
 
             var problemsByChannel = new ConcurrentDictionary<int, IReadOnlyList<NewApiModelRedirectProblem>>();
