@@ -82,6 +82,7 @@ Describe 'Sync policies' {
             ($skipped | Where-Object ChannelId -EQ 7).Reason | Should -Match "tag:cn"
             ($skipped | Where-Object ChannelId -EQ 12).Reason | Should -Match 'disabled'
             $fetched = @($sbx.Sandbox.Requests | Where-Object Route -EQ 'FetchModels' | ForEach-Object { [int]($_.Path -split '/')[-1] })
+            $fetched | Should -Contain 1
             $fetched | Should -Not -Contain 11
             $fetched | Should -Not -Contain 6
         }

@@ -94,6 +94,7 @@ namespace NewApiSync.Engine.Tests.Sync
             Assert.Contains("*OpenRouter*", skipped[6]);
             Assert.Contains("disabled", skipped[8]);
             Assert.DoesNotContain(results, r => r.Status == ChannelResultStatus.Failed);
+            Assert.Contains(_server.Requests, r => r.Path.EndsWith("/fetch_models/1", StringComparison.Ordinal));
             Assert.DoesNotContain(_server.Requests, r => skipped.Keys.Any(id => r.Path.EndsWith("/fetch_models/" + id, StringComparison.Ordinal)));
         }
 
