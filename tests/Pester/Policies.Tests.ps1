@@ -98,6 +98,12 @@ Describe 'Sync policies' {
             $again.Status | Should -Be 'Failed'
         }
 
+        It 'completes channel names for -ExcludeChannel' {
+            foreach ($line in 'Invoke-NewApiModelSync -ExcludeChannel Azure', 'Set-NewApiSyncSetting -ExcludeChannel Azure') {
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'Azure East US (paused)'"
+            }
+        }
+
         It 'refuses an entry it cannot use with InvalidChannelExclusion' {
             { Invoke-NewApiModelSync -ExcludeChannel 'tag:' } | Should -Throw -ErrorId 'InvalidChannelExclusion,NewApiSync.PowerShell.Commands.InvokeNewApiModelSyncCommand'
             $sbx.Sandbox.Requests | Should -HaveCount 0

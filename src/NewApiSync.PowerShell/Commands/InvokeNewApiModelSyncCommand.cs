@@ -5,6 +5,7 @@ using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
 using NewApiSync.Engine.Sync;
+using NewApiSync.PowerShell.Completion;
 using NewApiSync.PowerShell.Internal;
 
 namespace NewApiSync.PowerShell.Commands
@@ -75,6 +76,7 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter]
         [SupportsWildcards]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(ChannelNameCompleter))]
         public string[]? ExcludeChannel { get; set; }
 
         /// <summary>Skip manually and automatically disabled channels. Default: the SkipDisabledChannels setting.</summary>

@@ -96,6 +96,7 @@ namespace NewApiSync.PowerShell.Commands
         /// <summary>Channels syncs leave alone: ids, name wildcards, or 'tag:NAME'.</summary>
         [Parameter]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(ChannelNameCompleter))]
         public string[] ExcludeChannel { get; set; } = Array.Empty<string>();
 
         /// <summary>Whether syncs skip disabled channels.</summary>
