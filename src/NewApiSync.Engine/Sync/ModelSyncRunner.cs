@@ -14,7 +14,8 @@ namespace NewApiSync.Engine.Sync
     /// <summary>
     /// Invoke-NewApiModelSync's engine: for each channel, fetch the upstream list through New API, plan, ask, and
     /// write <c>{"id", "models"}</c> only when the set of models changed (plus <c>model_mapping</c> when a mapping
-    /// follow-up such as RedirectAfterSync changes it, in the same write).
+    /// follow-up such as RedirectAfterSync changes it, in the same write). Excluded channels (<see cref="ChannelExclusion"/>)
+    /// are Skipped before their upstream is asked.
     /// </summary>
     public sealed class ModelSyncRunner
     {
@@ -22,7 +23,6 @@ namespace NewApiSync.Engine.Sync
         private readonly SyncPlanner _planner;
         private readonly SyncMappingFollowUp? _followUp;
         private readonly ChannelUpdater _updater;
-
         private readonly ChannelExclusion _exclusion;
 
         public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null, ChannelExclusion? exclusion = null)
