@@ -71,12 +71,18 @@ namespace NewApiSync.PowerShell.Commands
 
         protected override void EndProcessing()
         {
+            // -FailedOnly names its own channels from the journal; every other set targets the pipeline when one is attached.
+            if (ParameterSetName != FailedOnlySet && PipelineBroughtNothing())
+            {
+                return;
+            }
+
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             var decisions = new ModelSyncService(connection, settings);
             var request = new ModelSyncRequest { WhatIf = IsWhatIf, Options = BuildOptions(decisions), Filter = BuildFilter(settings) };
 
-            switch (ParameterSetName)
+            switch (HasSelection && ParameterSetName != FailedOnlySet ? IdSet : ParameterSetName)
             {
                 case InputObjectSet:
                 case IdSet:
