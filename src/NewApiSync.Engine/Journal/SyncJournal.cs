@@ -43,6 +43,12 @@ namespace NewApiSync.Engine.Journal
         /// <summary>The site key (lower-case base URL '#' user id) the journal belongs to.</summary>
         public string SiteKey { get; }
 
+        /// <summary>
+        /// Tests only: how many more bytes the journal's writers may write before every write fails like a full disk (the
+        /// line that does not fit is written in part, as on a real full disk). Null: no limit.
+        /// </summary>
+        internal long? ByteBudget { get; set; }
+
         /// <summary>How many runs <see cref="JournalRunWriter.Complete"/> keeps when it prunes (1 – 10000; default 200).</summary>
         public int HistoryRetention
         {

@@ -27,6 +27,13 @@ namespace NewApiSync.Engine.Tests.Support
             Planned = plannedChannelIds;
         }
 
+        /// <summary>The undo records written before each write, in order.</summary>
+        public List<NewApiSyncResult> Intents => _intents.ToList();
+
+        private readonly ConcurrentQueue<NewApiSyncResult> _intents = new ConcurrentQueue<NewApiSyncResult>();
+
+        public void Intent(NewApiSyncResult pending) => _intents.Enqueue(pending);
+
         public void Record(NewApiSyncResult result) => _results.Enqueue(result);
 
         public void Complete(NewApiSyncRun summary) => Summary = summary;

@@ -217,8 +217,10 @@ namespace NewApiSync.Engine.Tests.Sync
         {
             using var server = SandboxServer.Start();
             server.Faults.FailNext(SandboxRoute.UpdateChannel, SandboxFaultKind.ResetAfterWrite, count: 5, channelId: 4);
+            // Run all, so the channel comes from the listing: its first GET is the fresh read before the write (served
+            // normally by a zero delay), and every later one is a read-back.
+            server.Faults.Add(new SandboxFault(SandboxRoute.GetChannel, SandboxFaultKind.Delay) { ChannelId = 4, Delay = TimeSpan.Zero });
             server.Faults.FailNext(SandboxRoute.GetChannel, SandboxFaultKind.ServerError, count: 5, channelId: 4);
-            // Run all, so the channel comes from the listing and the read-back is the only GET of it.
             var (recorder, _, _) = await SyncAsync(server, FastOptions(maxRetries: 1));
             Assert.Equal(ChannelResultStatus.Failed, recorder.For(4).Status);
             Assert.Equal(NewApiErrorKind.UncertainWrite, recorder.For(4).ErrorKind);

@@ -1,0 +1,201 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Channels;
+using NewApiSync.Engine.Results;
+
+namespace NewApiSync.Engine.Runs
+{
+    /// <summary>One channel write a plan asks for: the fields to send, how to recognise them on the server, and the ShouldProcess action.</summary>
+    public sealed class PlannedWrite
+    {
+        public PlannedWrite(ChannelUpdate update, Func<Channel, bool> isApplied, string action)
+        {
+            Update = update ?? throw new ArgumentNullException(nameof(update));
+            IsApplied = isApplied ?? throw new ArgumentNullException(nameof(isApplied));
+            Action = action ?? throw new ArgumentNullException(nameof(action));
+        }
+
+        public ChannelUpdate Update { get; }
+
+        /// <summary>Whether a channel read back from the server already holds the update.</summary>
+        public Func<Channel, bool> IsApplied { get; }
+
+        /// <summary>What the write does, for ShouldProcess ("Update models (+2 −1)").</summary>
+        public string Action { get; }
+    }
+
+    /// <summary>
+    /// Plans one channel from a copy of it: fills the record's Old*/New*/Added/Removed/Reason/Status for that copy and
+    /// returns the write, or null when nothing is to be written. Called again on the fresh copy before a write, so it must
+    /// depend only on its arguments and on what the run already knows (e.g. the upstream list).
+    /// </summary>
+    public delegate PlannedWrite? ChannelPlan(Channel channel, NewApiSyncResult result);
+
+    /// <summary>
+    /// The one way every run (sync, redirect, clear, restore) writes a channel:
+    /// fresh read → plan → ask → intent (undo record on disk) → PUT → outcome.
+    /// <list type="bullet">
+    /// <item>A channel that would not change costs nothing extra: the first plan, made on the copy the run already has
+    /// (the listing, a piped object, or a read), decides that.</item>
+    /// <item>A channel that would change is read again (GET /api/channel/{id}, through the run's token bucket and retries)
+    /// just before its write, unless its copy was read in this same step; the write is planned on that copy, and Old* in the
+    /// journal is exactly what it returned. When it differs from the first copy, the record says so (Replanned).</item>
+    /// <item>Before the PUT, the intent (old and new values) is written and flushed to the journal; if that fails, nothing
+    /// is sent and the run stops with JournalUnwritable. Once the intent is down, any failure keeps the intended New* on the
+    /// record with MayHaveWritten, so Restore-NewApiChannel can undo a write whose outcome is unknown.</item>
+    /// </list>
+    /// The outcome line is written by <see cref="ChannelBatchRunner"/> when the channel's work returns or fails.
+    /// </summary>
+    public sealed class ChannelWritePipeline
+    {
+        private readonly RunContext _context;
+        private readonly IRunRecorder _recorder;
+        private readonly ChannelUpdater _updater;
+
+        public ChannelWritePipeline(RunContext context, IRunRecorder recorder)
+        {
+            _context = context ?? throw new ArgumentNullException(nameof(context));
+            _recorder = recorder ?? throw new ArgumentNullException(nameof(recorder));
+            _updater = new ChannelUpdater(context);
+        }
+
+        /// <summary>Counts the run's fresh reads made just before a write (for the benchmarks' requests per changed channel).</summary>
+        public int FreshReads => Volatile.Read(ref _freshReads);
+
+        private int _freshReads;
+
+        /// <param name="first">The copy the run has of the channel.</param>
+        /// <param name="firstIsFresh">True when <paramref name="first"/> was read from the server in this step with nothing slow in between, so it is the fresh read.</param>
+        /// <param name="declinedReason">The record's Reason when ShouldProcess says no (or -WhatIf).</param>
+        public async Task<NewApiSyncResult> RunAsync(Channel first, bool firstIsFresh, ChannelPlan plan, NewApiSyncResult result, RunCallbacks callbacks, string declinedReason, CancellationToken cancellationToken)
+        {
+            if (first is null)
+            {
+                throw new ArgumentNullException(nameof(first));
+            }
+
+            Reset(result, first);
+            PlannedWrite? write = plan(first, result);
+            if (write is null)
+            {
+                return result;
+            }
+
+            Channel current = first;
+            if (!firstIsFresh)
+            {
+                // Attempts counts tries of the channel's work; the fresh read adds only its retries, like the write does.
+                int reads = 0;
+                current = await _context.Retry.ExecuteAsync(
+                    async ct =>
+                    {
+                        if (reads++ > 0)
+                        {
+                            result.Attempts++;
+                        }
+
+                        return await _context.Client.GetChannelAsync(first.Id, ct).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _freshReads);
+                string? difference = Difference(first, current);
+                Reset(result, current);
+                write = plan(current, result);
+                if (difference is not null)
+                {
+                    result.Replanned = true;
+                    string note = $"The channel changed after it was first read ({difference}); the change was planned again on a fresh read.";
+                    result.Reason = string.IsNullOrEmpty(result.Reason) ? note : note + " " + result.Reason;
+                    _context.Log.Verbose($"{current}: {note}");
+                }
+
+                if (write is null)
+                {
+                    return result;
+                }
+            }
+
+            if (!await callbacks.ConfirmAsync(current.ToString(), write.Action).ConfigureAwait(false))
+            {
+                result.Status = ChannelResultStatus.Skipped;
+                result.Changed = false;
+                result.Reason = declinedReason;
+                return result;
+            }
+
+            // The undo record goes to disk before anything is sent; the recorder throws JournalUnwritable when it cannot.
+            _recorder.Intent(IntentOf(result));
+            result.MayHaveWritten = true;
+            await _updater.WriteAsync(write.Update, write.IsApplied, () => result.Attempts++, cancellationToken).ConfigureAwait(false);
+            result.MayHaveWritten = false;
+            result.Status = ChannelResultStatus.Succeeded;
+            result.Changed = true;
+            return result;
+        }
+
+        /// <summary>What a record says while its write is in flight; it stands as the channel's record if no outcome follows.</summary>
+        public static NewApiSyncResult IntentOf(NewApiSyncResult result) => new NewApiSyncResult
+        {
+            RunId = result.RunId,
+            Kind = result.Kind,
+            BaseUrl = result.BaseUrl,
+            ChannelId = result.ChannelId,
+            ChannelName = result.ChannelName,
+            Status = ChannelResultStatus.Cancelled,
+            Changed = false,
+            MayHaveWritten = true,
+            Replanned = result.Replanned,
+            OldModels = result.OldModels,
+            NewModels = result.NewModels,
+            AddedModels = result.AddedModels,
+            RemovedModels = result.RemovedModels,
+            OldModelMapping = result.OldModelMapping,
+            NewModelMapping = result.NewModelMapping,
+            Reason = "The write was sent but the run ended before its outcome was recorded (the process was stopped or killed): the write may have happened. Restore-NewApiChannel can undo it.",
+            ErrorKind = NewApiErrorKind.UncertainWrite,
+            Attempts = Math.Max(1, result.Attempts),
+            StartedAt = result.StartedAt,
+            FinishedAt = result.StartedAt,
+        };
+
+        // A plan starts from the copy it is given: nothing of an earlier plan survives.
+        private static void Reset(NewApiSyncResult result, Channel channel)
+        {
+            result.ChannelName = channel.Name;
+            result.Status = ChannelResultStatus.Succeeded;
+            result.Changed = false;
+            result.OldModels = channel.Models;
+            result.NewModels = channel.Models;
+            result.AddedModels = Array.Empty<string>();
+            result.RemovedModels = Array.Empty<string>();
+            result.OldModelMapping = null;
+            result.NewModelMapping = null;
+            result.Reason = null;
+        }
+
+        /// <summary>How the fresh copy differs from the first one, in words, or null when it does not (for what a plan reads).</summary>
+        public static string? Difference(Channel first, Channel fresh)
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            if (!first.Models.SequenceEqual(fresh.Models, StringComparer.Ordinal))
+            {
+                parts.Add($"models {ChannelModelList.Diff(first.ModelList, fresh.ModelList)}");
+            }
+
+            if (!string.Equals(first.ModelMappingRaw ?? string.Empty, fresh.ModelMappingRaw ?? string.Empty, StringComparison.Ordinal))
+            {
+                parts.Add("model_mapping edited");
+            }
+
+            if (first.Status != fresh.Status)
+            {
+                parts.Add($"status {first.Status} → {fresh.Status}");
+            }
+
+            return parts.Count == 0 ? null : string.Join(", ", parts);
+        }
+    }
+}
