@@ -42,6 +42,7 @@ namespace NewApiSync.Engine.Redirect
             {
                 Confirm = callbacks.Confirm,
                 Progress = callbacks.Progress,
+                Started = callbacks.Started,
                 Result = record =>
                 {
                     callbacks.Result?.Invoke(record);

@@ -34,6 +34,7 @@ namespace NewApiSync.Engine.Runs
         {
             run.Total = targets.Count;
             recorder.Begin(run, targets.Select(t => t.Id).ToArray());
+            callbacks.Started?.Invoke(run);
             bool journalBroken = false;
             var tally = new Tally(run, targets.Count, _context, callbacks);
             var queue = new ConcurrentQueue<ChannelTarget>(targets);
