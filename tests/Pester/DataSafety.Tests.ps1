@@ -94,3 +94,157 @@ Describe 'A pipeline decides the targets' {
         $results | Should -HaveCount 12
     }
 }
+
+Describe 'Writes are planned on a fresh read and have an undo record first' {
+    BeforeEach {
+        $script:sbx = Start-NewApiTestSandbox
+        $script:sample = Get-SiteSnapshot -Sandbox $sbx
+        $script:otherAdminMapping = '{"gpt-4o":"openai/gpt-4o:free","my-alias":"openai/gpt-4o:free"}'
+    }
+
+    AfterEach {
+        Stop-NewApiSandbox
+    }
+
+    It 'keeps an alias another admin adds while the upstream is fetched, and says it planned again' {
+        $fault = [NewApiSync.Sandbox.SandboxFault]::new('FetchModels', 'ChangeChannel')
+        $fault.ChannelId = 6
+        $fault.SetModels = 'openai/gpt-4o:free,gpt-4o,my-alias'
+        $fault.SetModelMapping = $otherAdminMapping
+        $null = $sbx.Sandbox.Faults.Add($fault)
+
+        $result = Invoke-NewApiModelSync -Id 6
+        $result.Replanned | Should -BeTrue
+        $result.Reason | Should -Match 'changed after it was first read'
+        $result.OldModels | Should -Contain 'my-alias'
+        Get-SandboxModel -Sandbox $sbx -Id 6 | Should -Contain 'my-alias'
+    }
+
+    It 'a clear of a stale piped channel followed by a restore brings back an entry added in between' {
+        $stale = Get-NewApiChannel -Id 6
+        $null = $sbx.Sandbox.Site.Change(6, [System.Action[NewApiSync.Sandbox.SandboxChannel]] {
+                param($channel)
+                $channel.Models = 'openai/gpt-4o:free,gpt-4o,my-alias'
+                $channel.ModelMapping = '{"gpt-4o":"openai/gpt-4o:free","my-alias":"openai/gpt-4o:free"}'
+            })
+
+        $cleared = $stale | Clear-NewApiModelRedirect -Confirm:$false
+        $cleared.Status | Should -Be 'Cleared'
+        $restored = Get-NewApiSyncHistory -Kind Clear | Restore-NewApiChannel -Confirm:$false
+        $restored.Changed | Should -BeTrue
+        $sbx.Sandbox.Site.Get(6).ModelMapping | Should -BeExactly $otherAdminMapping
+        $sbx.Sandbox.Site.Get(6).Models | Should -BeExactly 'openai/gpt-4o:free,gpt-4o,my-alias'
+    }
+
+    It 'a write applied but answered success:false is kept as MayHaveWritten and Restore-NewApiChannel undoes it' {
+        $fault = [NewApiSync.Sandbox.SandboxFault]::new('UpdateChannel', 'SuccessFalseAfterWrite', 5)
+        $fault.ChannelId = 1
+        $null = $sbx.Sandbox.Faults.Add($fault)
+
+        $result = Invoke-NewApiModelSync -Id 1 -ErrorVariable syncErrors -ErrorAction SilentlyContinue
+        $result.Status | Should -Be 'Failed'
+        $result.MayHaveWritten | Should -BeTrue
+        $result.NewModels | Should -Be (Get-SandboxModel -Sandbox $sbx -Id 1)
+        $syncErrors[0].FullyQualifiedErrorId | Should -Match '^ChannelSyncFailed'
+
+        $sbx.Sandbox.Faults.Clear()
+        $restored = Get-NewApiSyncHistory | Restore-NewApiChannel -Confirm:$false
+        $restored.Changed | Should -BeTrue
+        Get-SiteSnapshot -Sandbox $sbx | Should -Be $sample
+    }
+
+    It 'a journal that cannot be written stops the run with JournalUnwritable and writes nothing' {
+        $journal = [NewApiSync.Engine.Journal.SyncJournal]::ForSite($sbx.DataDirectory, $sbx.BaseUrl, $sbx.UserId)
+        $null = New-Item -ItemType Directory -Path $journal.SiteDirectory -Force
+        Set-Content -LiteralPath $journal.RunsDirectory -Value 'a file where the runs folder belongs'
+
+        $caught = Get-TerminatingError { Invoke-NewApiModelSync }
+        $caught.FullyQualifiedErrorId | Should -Match '^JournalUnwritable'
+        $caught.Exception.Message | Should -Match ([regex]::Escape($journal.RunsDirectory))
+        Get-SiteSnapshot -Sandbox $sbx | Should -Be $sample
+    }
+}
+
+Describe 'One lock and one history per site, whatever its spelling' {
+    BeforeEach {
+        $script:sbx = Start-NewApiTestSandbox
+        $script:sample = Get-SiteSnapshot -Sandbox $sbx
+        $hostname = $sbx.BaseUrl -replace '127\.0\.0\.1', 'localhost'
+        $script:byName = [NewApiSync.Engine.Api.NewApiConnection]::new($hostname + '/', (ConvertTo-TestSecureString -Text $sbx.Sandbox.AccessToken), $sbx.UserId)
+        $byName.DataDirectory = $sbx.DataDirectory
+    }
+
+    AfterEach {
+        Stop-NewApiSandbox
+    }
+
+    It 'an IP and a hostname for one sandbox share the history, and a run of one spelling is restored through the other' {
+        $sbx.BaseUrl | Should -Match '127\.0\.0\.1'
+        $null = Invoke-NewApiModelSync -Id 1
+        $null = Invoke-NewApiModelSync -Id 2 -Connection $byName
+        @(Get-NewApiSyncHistory -Run -Connection $byName) | Should -HaveCount 2
+        @(Get-NewApiSyncHistory -Run) | Should -HaveCount 2
+
+        $restored = Get-NewApiSyncHistory -Last 2 | Restore-NewApiChannel -Connection $byName -Confirm:$false
+        @($restored | Where-Object Changed) | Should -HaveCount 2
+        Get-SiteSnapshot -Sandbox $sbx | Should -Be $sample
+    }
+
+    It 'a run through the hostname is refused while a run through the IP holds the site' {
+        $held = [NewApiSync.Engine.Journal.SiteRunLock]::TryAcquire($sbx.DataDirectory, $sbx.BaseUrl, $sbx.UserId, [timespan]::Zero, [System.Threading.CancellationToken]::None, 'sync run')
+        try {
+            $caught = Get-TerminatingError { Invoke-NewApiModelSync -Connection $byName }
+            $caught.FullyQualifiedErrorId | Should -Match '^RunInProgress'
+        }
+        finally {
+            $held.Dispose()
+        }
+
+        Get-SiteSnapshot -Sandbox $sbx | Should -Be $sample
+    }
+}
+
+Describe 'The shrink guard' {
+    BeforeEach {
+        $script:sbx = Start-NewApiTestSandbox
+        $script:many = 1..51 | ForEach-Object { 'model-{0:D2}' -f $_ }
+        $joined = $many -join ','
+        $null = $sbx.Sandbox.Site.Change(1, [System.Action[NewApiSync.Sandbox.SandboxChannel]] { param($channel) $channel.Models = $joined }.GetNewClosure())
+        $sbx.Sandbox.Site.SetUpstream(1, [string[]] @('model-01'))
+    }
+
+    AfterEach {
+        Stop-NewApiSandbox
+    }
+
+    It 'holds a channel whose upstream lists 1 of its 51 models' {
+        $result = Invoke-NewApiModelSync -Id 1
+        $result.Status | Should -Be 'Skipped'
+        $result.Changed | Should -BeFalse
+        $result.Reason | Should -Match 'upstream lists 1 of 51 models'
+        $result.Reason | Should -Match '-Force'
+        Get-SandboxModel -Sandbox $sbx -Id 1 | Should -Be $many
+    }
+
+    It 'applies it with -Force' {
+        $result = Invoke-NewApiModelSync -Id 1 -Force
+        $result.Changed | Should -BeTrue
+        Get-SandboxModel -Sandbox $sbx -Id 1 | Should -Be @('model-01')
+    }
+
+    It 'applies it when the threshold is raised (<Name>)' -TestCases @(
+        @{ Name = 'parameter'; UseSetting = $false }
+        @{ Name = 'setting'; UseSetting = $true }
+    ) {
+        if ($UseSetting) {
+            Set-NewApiSyncSetting -ShrinkGuardPercent 100
+            $result = Invoke-NewApiModelSync -Id 1
+        }
+        else {
+            $result = Invoke-NewApiModelSync -Id 1 -ShrinkGuardPercent 100
+        }
+
+        $result.Changed | Should -BeTrue
+        Get-SandboxModel -Sandbox $sbx -Id 1 | Should -Be @('model-01')
+    }
+}
