@@ -54,6 +54,10 @@ namespace NewApiSync.PowerShell.Tests
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "System.Text.Json.dll")));
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "System.Management.Automation.dll")));
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "System.Management.Automation.dll")));
+
+            // PowerShell 7 loads the module through its load context; 5.1 has none.
+            Assert.True(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "NewApiSync.LoadContext.dll")));
+            Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "NewApiSync.LoadContext.dll")));
         }
 
         [Fact]

@@ -33,7 +33,7 @@ namespace NewApiSync.PowerShell.Tests
             foreach (string required in new[]
             {
                 "NewApiSync.psd1", "NewApiSync.psm1", "NewApiSync.Format.ps1xml", "NewApiSync.nuspec", "[Content_Types].xml",
-                "bin/net8.0/NewApiSync.PowerShell.dll", "bin/net8.0/NewApiSync.Engine.dll",
+                "bin/net8.0/NewApiSync.PowerShell.dll", "bin/net8.0/NewApiSync.Engine.dll", "bin/net8.0/NewApiSync.LoadContext.dll",
                 "bin/netstandard2.0/NewApiSync.PowerShell.dll", "bin/netstandard2.0/NewApiSync.Engine.dll",
                 "en-US/NewApiSync.PowerShell.dll-Help.xml", "en-US/about_NewApiSync.help.txt",
             })
