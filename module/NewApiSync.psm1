@@ -9,6 +9,9 @@ if ($PSEdition -eq 'Core') {
     # Import-Module -Force does, returns the assembly already loaded).
     $loader = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($PSScriptRoot, 'bin', 'net8.0', 'NewApiSync.LoadContext.dll'))
     $cmdletAssembly = $loader.GetType('NewApiSync.LoadContext.ModuleLoadContext', $true)::LoadCmdletAssembly()
+    # Import-Module -Assembly imports nothing when the session's module table still holds that assembly, which it does
+    # while Import-Module -Force replaces this module: the old cmdlet module goes first, so -Force brings every command.
+    Get-Module -All | Where-Object { $_.Path -eq $cmdletAssembly.Location } | Remove-Module -Force
     & $importModule -Assembly $cmdletAssembly
 } else {
     # Windows PowerShell 5.1 has one load context; ModuleInitializer resolves our dependencies for our assemblies only.

@@ -48,7 +48,7 @@ namespace NewApiSync.PowerShell.Tests
 
             using var session = new PowerShellSession(importModule: false);
             session.Run($"$m = Test-ModuleManifest -Path '{PowerShellSession.ModuleManifest}' -ErrorAction Stop");
-            string Manifest(string expression) => session.Run(expression).Single().ToString();
+            string Manifest(string expression) => session.Scalar<string>(expression);
 
             Assert.Equal("NewApiSync", Field("id"));
             Assert.Equal(Manifest("$m.Version.ToString(3)"), Field("version"));

@@ -91,3 +91,23 @@ Import-Module -Name '$manifest'
         @($output | Where-Object { $_ -match '^reimported (\d+)$' -and [int]$Matches[1] -ge 14 }) | Should -HaveCount 1
     }
 }
+
+Describe 'Import-Module -Force' {
+    It 'brings every command back when the module is imported again' {
+        # -Force replaces the module while the old cmdlet module is still in the session's module table.
+        $output = Invoke-FreshPwsh -Command @"
+Import-Module -Name '$manifest'
+'first ' + @(Get-Command -Module NewApiSync).Count
+Import-Module -Name '$manifest' -Force
+'forced ' + @(Get-Command -Module NewApiSync).Count
+'sandbox ' + @(Get-NewApiChannel -Connection (Start-NewApiSandbox)).Count
+Stop-NewApiSandbox
+"@
+
+        $first = @($output | Where-Object { $_ -like 'first *' })
+        $first | Should -HaveCount 1
+        $first[0] | Should -Not -Be 'first 0'
+        $output | Should -Contain ($first[0] -replace '^first', 'forced')
+        $output | Should -Contain 'sandbox 12'
+    }
+}
