@@ -62,6 +62,12 @@ namespace NewApiSync.Engine.Runs
             _updater = new ChannelUpdater(context);
         }
 
+        /// <summary>
+        /// A -WhatIf run: nothing will be written, so no fresh read is spent on a preview (it shows the plan on the copy the
+        /// run has; the real run re-reads before writing).
+        /// </summary>
+        public bool Preview { get; init; }
+
         /// <summary>Counts the run's fresh reads made just before a write (for the benchmarks' requests per changed channel).</summary>
         public int FreshReads => Volatile.Read(ref _freshReads);
 
@@ -85,7 +91,7 @@ namespace NewApiSync.Engine.Runs
             }
 
             Channel current = first;
-            if (!firstIsFresh)
+            if (!firstIsFresh && !Preview)
             {
                 // Attempts counts tries of the channel's work; the fresh read adds only its retries, like the write does.
                 int reads = 0;
