@@ -49,7 +49,7 @@ namespace NewApiSync.Engine.Redirect
                     output(Output(record));
                 },
             };
-            var pipeline = new ChannelWritePipeline(_context, recorder) { Preview = run.WhatIf };
+            var pipeline = new ChannelWritePipeline(_context, recorder);
             return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => ProcessAsync(pipeline, target, result, forBatch, ct), recorder, forBatch, cancellationToken);
         }
 

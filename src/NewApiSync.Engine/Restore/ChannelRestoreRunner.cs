@@ -36,7 +36,7 @@ namespace NewApiSync.Engine.Restore
             run.Kind = RunKind.Restore;
             Dictionary<int, RestorePlan> byChannel = plans.ToDictionary(p => p.ChannelId);
             ChannelTarget[] targets = plans.Select(p => new ChannelTarget(p.ChannelId)).ToArray();
-            var pipeline = new ChannelWritePipeline(_context, recorder) { Preview = run.WhatIf };
+            var pipeline = new ChannelWritePipeline(_context, recorder);
             return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => RestoreChannelAsync(pipeline, byChannel[target.Id], result, callbacks, ct), recorder, callbacks, cancellationToken);
         }
 

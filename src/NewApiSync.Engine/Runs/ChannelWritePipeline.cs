@@ -36,13 +36,15 @@ namespace NewApiSync.Engine.Runs
 
     /// <summary>
     /// The one way every run (sync, redirect, clear, restore) writes a channel:
-    /// fresh read → plan → ask → intent (undo record on disk) → PUT → outcome.
+    /// first plan → ask → fresh read → plan again → intent (undo record on disk) → PUT → outcome.
     /// <list type="bullet">
     /// <item>A channel that would not change costs nothing extra: the first plan, made on the copy the run already has
-    /// (the listing, a piped object, or a read), decides that.</item>
+    /// (the listing, a piped object, or a read), decides that. Nor does a declined or -WhatIf one: it is asked about first.</item>
     /// <item>A channel that would change is read again (GET /api/channel/{id}, through the run's token bucket and retries)
-    /// just before its write, unless its copy was read in this same step; the write is planned on that copy, and Old* in the
-    /// journal is exactly what it returned. When it differs from the first copy, the record says so (Replanned).</item>
+    /// just before its write, unless its copy was read in this same step and the prompt (if any) was answered at once; the
+    /// write is planned on that copy, and Old* in the journal is exactly what it returned. When it differs from the first
+    /// copy, the record says so (Replanned), and when the write it leads to differs from what was agreed to, the prompt
+    /// asks again.</item>
     /// <item>Before the PUT, the intent (old and new values) is written and flushed to the journal; if that fails, nothing
     /// is sent and the run stops with JournalUnwritable. Once the intent is down, any failure keeps the intended New* on the
     /// record with MayHaveWritten, so Restore-NewApiChannel can undo a write whose outcome is unknown.</item>
@@ -62,11 +64,11 @@ namespace NewApiSync.Engine.Runs
             _updater = new ChannelUpdater(context);
         }
 
-        /// <summary>
-        /// A -WhatIf run: nothing will be written, so no fresh read is spent on a preview (it shows the plan on the copy the
-        /// run has; the real run re-reads before writing).
-        /// </summary>
-        public bool Preview { get; init; }
+        /// <summary>A copy older than a prompt that took this long to answer is read again before the write.</summary>
+        private static readonly TimeSpan PromptedCopyIsStaleAfter = TimeSpan.FromSeconds(1);
+
+        /// <summary>Fresh read and re-plan at most this often per channel (each round only when a person kept changing it mid-prompt).</summary>
+        private const int MaxReplanRounds = 3;
 
         /// <summary>Counts the run's fresh reads made just before a write (for the benchmarks' requests per changed channel).</summary>
         public int FreshReads => Volatile.Read(ref _freshReads);
@@ -90,26 +92,23 @@ namespace NewApiSync.Engine.Runs
                 return result;
             }
 
-            Channel current = first;
-            if (!firstIsFresh && !Preview)
+            // Ask first, on the first plan: a declined or -WhatIf channel costs no extra request, and the read that the write
+            // is planned on then comes after the prompt, however long a person takes to answer it.
+            long asked = _context.Time.GetTimestamp();
+            if (!await callbacks.ConfirmAsync(first.ToString(), write.Action).ConfigureAwait(false))
             {
-                // Attempts counts tries of the channel's work; the fresh read adds only its retries, like the write does.
-                int reads = 0;
-                current = await _context.Retry.ExecuteAsync(
-                    async ct =>
-                    {
-                        if (reads++ > 0)
-                        {
-                            result.Attempts++;
-                        }
+                return Declined(result, declinedReason);
+            }
 
-                        return await _context.Client.GetChannelAsync(first.Id, ct).ConfigureAwait(false);
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                Interlocked.Increment(ref _freshReads);
-                string? difference = Difference(first, current);
+            bool stale = !firstIsFresh || _context.Time.GetElapsedTime(asked) > PromptedCopyIsStaleAfter;
+            Channel current = first;
+            for (int round = 0; stale && round < MaxReplanRounds; round++)
+            {
+                Channel previous = current;
+                current = await ReadFreshAsync(first.Id, result, cancellationToken).ConfigureAwait(false);
+                string? difference = Difference(previous, current);
                 Reset(result, current);
-                write = plan(current, result);
+                PlannedWrite? replanned = plan(current, result);
                 if (difference is not null)
                 {
                     result.Replanned = true;
@@ -118,18 +117,25 @@ namespace NewApiSync.Engine.Runs
                     _context.Log.Verbose($"{current}: {note}");
                 }
 
-                if (write is null)
+                if (replanned is null)
                 {
                     return result;
                 }
-            }
 
-            if (!await callbacks.ConfirmAsync(current.ToString(), write.Action).ConfigureAwait(false))
-            {
-                result.Status = ChannelResultStatus.Skipped;
-                result.Changed = false;
-                result.Reason = declinedReason;
-                return result;
+                stale = false;
+                if (!string.Equals(replanned.Action, write.Action, StringComparison.Ordinal))
+                {
+                    // What was agreed to is not what would be written now: ask again, and read again if that took a while.
+                    asked = _context.Time.GetTimestamp();
+                    if (!await callbacks.ConfirmAsync(current.ToString(), replanned.Action).ConfigureAwait(false))
+                    {
+                        return Declined(result, declinedReason);
+                    }
+
+                    stale = _context.Time.GetElapsedTime(asked) > PromptedCopyIsStaleAfter;
+                }
+
+                write = replanned;
             }
 
             // The undo record goes to disk before anything is sent; the recorder throws JournalUnwritable when it cannot.
@@ -139,6 +145,33 @@ namespace NewApiSync.Engine.Runs
             result.MayHaveWritten = false;
             result.Status = ChannelResultStatus.Succeeded;
             result.Changed = true;
+            return result;
+        }
+
+        private async Task<Channel> ReadFreshAsync(int id, NewApiSyncResult result, CancellationToken cancellationToken)
+        {
+            // Attempts counts tries of the channel's work; the fresh read adds only its retries, like the write does.
+            int reads = 0;
+            Channel fresh = await _context.Retry.ExecuteAsync(
+                async ct =>
+                {
+                    if (reads++ > 0)
+                    {
+                        result.Attempts++;
+                    }
+
+                    return await _context.Client.GetChannelAsync(id, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _freshReads);
+            return fresh;
+        }
+
+        private static NewApiSyncResult Declined(NewApiSyncResult result, string reason)
+        {
+            result.Status = ChannelResultStatus.Skipped;
+            result.Changed = false;
+            result.Reason = reason;
             return result;
         }
 

@@ -43,7 +43,7 @@ namespace NewApiSync.Engine.Sync
         public Task<NewApiSyncRun> RunAsync(NewApiSyncRun run, IReadOnlyList<ChannelTarget> targets, IRunRecorder recorder, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
             run.Kind = RunKind.Sync;
-            var pipeline = Pipeline = new ChannelWritePipeline(_context, recorder) { Preview = run.WhatIf };
+            var pipeline = Pipeline = new ChannelWritePipeline(_context, recorder);
             return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => SyncChannelAsync(pipeline, target, result, callbacks, ct), recorder, callbacks, cancellationToken);
         }
 

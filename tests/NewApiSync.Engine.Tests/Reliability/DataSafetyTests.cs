@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Channels;
 using NewApiSync.Engine.Journal;
@@ -28,6 +29,8 @@ namespace NewApiSync.Engine.Tests.Reliability
     /// </summary>
     public sealed class DataSafetyTests : IDisposable
     {
+        private const string AnthropicAliasMapping = "{\"my-alias\":\"claude-3-5-sonnet-20241022\"}";
+
         private const string OtherAdminMapping = "{\"gpt-4o\":\"openai/gpt-4o:free\",\"my-alias\":\"openai/gpt-4o:free\"}";
 
         private readonly SandboxServer _server = SandboxServer.Start();
@@ -107,20 +110,23 @@ namespace NewApiSync.Engine.Tests.Reliability
         {
             using var client = Sandboxes.Client(_server);
             IReadOnlyList<Channel> stale = await client.ListChannelsAsync(null, null, CancellationToken.None);
-            _server.Site.Change(9, c =>
+            _server.Site.Change(2, c =>
             {
-                c.Models = "glm-4.5,glm-4,glm-x";
-                c.ModelMapping = "{\"glm-4\":\"glm-4.5\",\"glm-x\":\"glm-4.5\"}";
+                c.Models = "claude-3-5-sonnet-20241022,claude-sonnet-4-20250514,my-alias";
+                c.ModelMapping = AnthropicAliasMapping;
             });
 
-            var outputs = new ConcurrentQueue<NewApiModelRedirectResult>();
-            var request = new ModelRedirectRequest { Kind = RunKind.Redirect, Mode = RunMode.Selected, Channels = stale.Where(c => c.Id == 9).ToArray(), StandardModels = new[] { "glm-4.6" }, Options = Fast(maxRetries: 1) };
-            await new ModelRedirectService(_connection, new SyncSettings()).RunAsync(request, new RunCallbacks(), outputs.Enqueue, CancellationToken.None);
+            var request = new ModelRedirectRequest { Kind = RunKind.Redirect, Mode = RunMode.Selected, Channels = stale.Where(c => c.Id == 2).ToArray(), StandardModels = new[] { "claude-4-sonnet" }, Options = Fast(maxRetries: 1) };
+            NewApiSyncRun run = await new ModelRedirectService(_connection, new SyncSettings()).RunAsync(request, new RunCallbacks(), _ => { }, CancellationToken.None);
 
-            string mapping = _server.Site.Get(9)!.ModelMapping!;
-            Assert.Contains("\"glm-x\":\"glm-4.5\"", mapping);
-            Assert.Contains("\"glm-4\":\"glm-4.5\"", mapping);
-            Assert.Contains("glm-x", ServerModels(_server, 9));
+            Assert.Single(_server.Updates);
+            string mapping = _server.Site.Get(2)!.ModelMapping!;
+            Assert.Contains("\"claude-4-sonnet\":\"claude-sonnet-4-20250514\"", mapping);
+            Assert.Contains("\"my-alias\":\"claude-3-5-sonnet-20241022\"", mapping);
+            Assert.Contains("my-alias", ServerModels(_server, 2));
+            NewApiSyncResult record = Journaled(run.RunId, 2);
+            Assert.True(record.Replanned);
+            Assert.Equal(AnthropicAliasMapping, record.OldModelMapping);
         }
 
         [Fact]
@@ -143,6 +149,80 @@ namespace NewApiSync.Engine.Tests.Reliability
             Assert.Equal(1, restored.Changed);
             Assert.Equal(OtherAdminMapping, _server.Site.Get(6)!.ModelMapping);
             Assert.Equal("openai/gpt-4o:free,gpt-4o,my-alias", _server.Site.Get(6)!.Models);
+        }
+
+        [Fact]
+        public async Task A_Channel_Edited_While_The_Prompt_Is_Open_Is_Read_Again_After_The_Answer()
+        {
+            // Redirect channel 2 by id: its read is fresh, but the admin takes a minute to answer the prompt, and another
+            // admin adds an entry meanwhile. The write is planned on a read made after the answer (and would be asked about
+            // again only if the change it leads to differed from the one agreed to; adding claude-4-sonnet does not).
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var asked = new ConcurrentQueue<string>();
+            var callbacks = new RunCallbacks
+            {
+                Confirm = (target, action) =>
+                {
+                    if (asked.IsEmpty)
+                    {
+                        _server.Site.Change(2, c =>
+                        {
+                            c.Models = "claude-3-5-sonnet-20241022,claude-sonnet-4-20250514,my-alias";
+                            c.ModelMapping = AnthropicAliasMapping;
+                        });
+                        clock.Advance(TimeSpan.FromMinutes(1));
+                    }
+
+                    asked.Enqueue(action);
+                    return Task.FromResult(true);
+                },
+            };
+            RunOptions options = Fast(maxRetries: 1);
+            options.TimeProvider = clock;
+            var request = new ModelRedirectRequest { Kind = RunKind.Redirect, Mode = RunMode.Selected, ChannelIds = new[] { 2 }, StandardModels = new[] { "claude-4-sonnet" }, Options = options };
+            await new ModelRedirectService(_connection, new SyncSettings()).RunAsync(request, callbacks, _ => { }, CancellationToken.None);
+
+            Assert.Single(_server.Updates);
+            Assert.Contains("\"my-alias\":\"claude-3-5-sonnet-20241022\"", _server.Site.Get(2)!.ModelMapping);
+            Assert.Contains("\"claude-4-sonnet\":\"claude-sonnet-4-20250514\"", _server.Site.Get(2)!.ModelMapping);
+            Assert.Equal(2, _server.Requests.Count(r => r.Route == SandboxRoute.GetChannel));
+            Assert.Single(asked);
+        }
+
+        [Fact]
+        public async Task A_Change_That_Grew_While_The_Prompt_Was_Open_Is_Asked_About_Again()
+        {
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var asked = new ConcurrentQueue<string>();
+            var callbacks = new RunCallbacks
+            {
+                Confirm = (target, action) =>
+                {
+                    if (asked.IsEmpty)
+                    {
+                        _server.Site.Change(6, c =>
+                        {
+                            c.Models = "openai/gpt-4o:free,gpt-4o,my-alias";
+                            c.ModelMapping = OtherAdminMapping;
+                        });
+                        clock.Advance(TimeSpan.FromMinutes(1));
+                    }
+
+                    asked.Enqueue(action);
+                    return Task.FromResult(true);
+                },
+            };
+            RunOptions options = Fast(maxRetries: 1);
+            options.TimeProvider = clock;
+            var request = new ModelRedirectRequest { Kind = RunKind.Clear, Mode = RunMode.Selected, ChannelIds = new[] { 6 }, IncludeDisabled = true, Options = options };
+            NewApiSyncRun run = await new ModelRedirectService(_connection, new SyncSettings()).RunAsync(request, callbacks, _ => { }, CancellationToken.None);
+
+            Assert.Equal(2, asked.Count);
+            Assert.Contains("1 mapping entry", asked.First());
+            Assert.Contains("2 mapping entries", asked.Last());
+            Assert.Equal(OtherAdminMapping, Journaled(run.RunId, 6).OldModelMapping);
+            await RestoreAsync(run.RunId);
+            Assert.Equal(OtherAdminMapping, _server.Site.Get(6)!.ModelMapping);
         }
 
         [Fact]
