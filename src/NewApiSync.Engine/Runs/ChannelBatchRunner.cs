@@ -49,12 +49,16 @@ namespace NewApiSync.Engine.Runs
                     NewApiSyncResult result = await ProcessAsync(target, run, work, stopRun.Token).ConfigureAwait(false);
                     if (result.ErrorKind is NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden or NewApiErrorKind.JournalUnwritable)
                     {
-                        journalBroken |= result.ErrorKind == NewApiErrorKind.JournalUnwritable;
+                        if (result.ErrorKind == NewApiErrorKind.JournalUnwritable)
+                        {
+                            // Only ever set, never cleared, so workers racing here cannot undo each other.
+                            Volatile.Write(ref journalBroken, true);
+                        }
                         Interlocked.CompareExchange(ref fatal, (NewApiException?)result.Exception, null);
                         stopRun.Cancel();
                     }
 
-                    if (!journalBroken)
+                    if (!Volatile.Read(ref journalBroken))
                     {
                         try
                         {
@@ -63,7 +67,7 @@ namespace NewApiSync.Engine.Runs
                         catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.JournalUnwritable)
                         {
                             // The outcome is lost but the intent is on disk, so the write can still be undone; stop the run.
-                            journalBroken = true;
+                            Volatile.Write(ref journalBroken, true);
                             Interlocked.CompareExchange(ref fatal, ex, null);
                             stopRun.Cancel();
                         }
