@@ -70,11 +70,6 @@ namespace NewApiSync.Engine.Runs
         /// <summary>Fresh read and re-plan at most this often per channel (each round only when a person kept changing it mid-prompt).</summary>
         private const int MaxReplanRounds = 3;
 
-        /// <summary>Counts the run's fresh reads made just before a write (for the benchmarks' requests per changed channel).</summary>
-        public int FreshReads => Volatile.Read(ref _freshReads);
-
-        private int _freshReads;
-
         /// <param name="first">The copy the run has of the channel.</param>
         /// <param name="firstIsFresh">True when <paramref name="first"/> was read from the server in this step with nothing slow in between, so it is the fresh read.</param>
         /// <param name="declinedReason">The record's Reason when ShouldProcess says no (or -WhatIf).</param>
@@ -163,7 +158,6 @@ namespace NewApiSync.Engine.Runs
                     return await _context.Client.GetChannelAsync(id, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref _freshReads);
             return fresh;
         }
 

@@ -33,17 +33,11 @@ namespace NewApiSync.Engine.Sync
             _shrinkGuard = shrinkGuard ?? new ShrinkGuard(ShrinkGuard.DefaultPercent);
         }
 
-        /// <summary>The last run's write pipeline (its fresh-read count feeds the benchmarks).</summary>
-        public ChannelWritePipeline? Pipeline { get; private set; }
-
-        /// <summary>Every channel of the site, as targets ("run all"), through the run's limiter and retries.</summary>
-        public async Task<IReadOnlyList<ChannelTarget>> ListAllAsync(Action<int, int?>? onPage, CancellationToken cancellationToken) =>
-            (await SiteRunScope.ListAllAsync(_context, cancellationToken, onPage).ConfigureAwait(false)).Select(c => new ChannelTarget(c)).ToArray();
 
         public Task<NewApiSyncRun> RunAsync(NewApiSyncRun run, IReadOnlyList<ChannelTarget> targets, IRunRecorder recorder, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
             run.Kind = RunKind.Sync;
-            var pipeline = Pipeline = new ChannelWritePipeline(_context, recorder);
+            var pipeline = new ChannelWritePipeline(_context, recorder);
             return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => SyncChannelAsync(pipeline, target, result, callbacks, ct), recorder, callbacks, cancellationToken);
         }
 

@@ -97,19 +97,11 @@ namespace NewApiSync.Engine.Sync
                 request.WhatIf,
                 request.Options,
                 (context, ct) => SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct),
-                (context, run, targets, recorder) =>
-                {
-                    var runner = new ModelSyncRunner(context, planner, followUp, guard);
-                    LastRunner = runner;
-                    return runner.RunAsync(run, targets, recorder, callbacks, cancellationToken);
-                },
+                (context, run, targets, recorder) => new ModelSyncRunner(context, planner, followUp, guard).RunAsync(run, targets, recorder, callbacks, cancellationToken),
                 $"{request.Filter}, {guard}{(request.RedirectAfterSync ? ", redirect after sync" : string.Empty)}{(request.PruneMissingTargets ? ", prune missing targets" : string.Empty)}",
                 () => NextScheduledTime(request.Mode),
                 cancellationToken).ConfigureAwait(false);
         }
-
-        /// <summary>The runner of the last run (benchmarks read its pipeline's fresh-read count).</summary>
-        public ModelSyncRunner? LastRunner { get; private set; }
 
         private SyncMappingFollowUp? FollowUp(ModelSyncRequest request)
         {
