@@ -37,7 +37,8 @@ namespace NewApiSync.Engine.Redirect
     /// <summary>
     /// Test-NewApiModelRedirect's engine: reads channels (and, with -Upstream, their upstream lists) through the run's
     /// limiter and retries, judges each mapping with <see cref="MappingHealthCheck"/>, and with -Fix writes
-    /// <c>{id, models, model_mapping}</c> without the broken entries. A check alone writes nothing, takes no lock and
+    /// <c>{id, models, model_mapping}</c> without the broken entries through <see cref="ChannelWritePipeline"/> (fresh read,
+    /// re-plan, ask, undo record, PUT), like every other write. A check alone writes nothing, takes no lock and
     /// leaves no history; a fix is a <see cref="RunKind.Repair"/> run in the journal, so Restore-NewApiChannel undoes it.
     /// </summary>
     public sealed class MappingCheckService
@@ -66,7 +67,8 @@ namespace NewApiSync.Engine.Redirect
             _site.Log.Verbose($"Checking the model redirects of {targets.Count} channel(s) on {run.BaseUrl}{(request.Upstream ? " against their upstreams" : string.Empty)}{(request.Fix ? ", removing broken entries" : string.Empty)}.");
 
             var problemsByChannel = new ConcurrentDictionary<int, IReadOnlyList<NewApiModelRedirectProblem>>();
-            var updater = new ChannelUpdater(context);
+            IRunRecorder recorder = writes ? _site.CreateRecorder(whatIf: false) : NullRunRecorder.Instance;
+            var pipeline = new ChannelWritePipeline(context, recorder);
             var forBatch = new RunCallbacks
             {
                 Confirm = callbacks.Confirm,
@@ -80,72 +82,78 @@ namespace NewApiSync.Engine.Redirect
             };
 
             // Only a writing fix is journaled; a check or a preview leaves no history.
-            using IRunRecorder recorder = writes ? _site.CreateRecorder(whatIf: false) : NullRunRecorder.Instance;
-            return await new ChannelBatchRunner(context).RunAsync(run, targets,
-                (target, result, ct) => CheckChannelAsync(context, updater, request, target, result, forBatch, problemsByChannel, ct),
-                recorder, forBatch, cancellationToken).ConfigureAwait(false);
+            using (recorder)
+            {
+                return await new ChannelBatchRunner(context).RunAsync(run, targets,
+                    (target, result, ct) => CheckChannelAsync(context, pipeline, request, target, result, forBatch, problemsByChannel, ct),
+                    recorder, forBatch, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        private static async Task<NewApiSyncResult> CheckChannelAsync(RunContext context, ChannelUpdater updater, MappingCheckRequest request, ChannelTarget target, NewApiSyncResult result,
+        private static async Task<NewApiSyncResult> CheckChannelAsync(RunContext context, ChannelWritePipeline pipeline, MappingCheckRequest request, ChannelTarget target, NewApiSyncResult result,
             RunCallbacks callbacks, ConcurrentDictionary<int, IReadOnlyList<NewApiModelRedirectProblem>> problemsByChannel, CancellationToken cancellationToken)
         {
             result.Attempts = 1;
-            Channel channel = await SiteRunScope.ReadAsync(context, target, cancellationToken).ConfigureAwait(false);
-            result.ChannelName = channel.Name;
-            result.OldModels = channel.Models;
-            result.NewModels = channel.Models;
-            result.OldModelMapping = channel.ModelMappingRaw ?? string.Empty;
-
+            Channel first = await SiteRunScope.ReadAsync(context, target, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<string>? upstream = null;
             if (request.Upstream)
             {
                 upstream = await context.Retry.ExecuteAsync(
-                    async ct => await context.Client.FetchUpstreamModelsAsync(channel.Id, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    async ct => await context.Client.FetchUpstreamModelsAsync(first.Id, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
 
-            IReadOnlyList<NewApiModelRedirectProblem> problems = MappingHealthCheck.Check(channel, upstream);
-            foreach (NewApiModelRedirectProblem problem in problems)
+            // The plan runs on the first copy and, before a fix is written, again on a fresh read (the write pipeline), so
+            // the problems reported are those of the copy the fix was planned on.
+            IReadOnlyList<NewApiModelRedirectProblem> problems = Array.Empty<NewApiModelRedirectProblem>();
+            string[] removedKeys = Array.Empty<string>();
+            PlannedWrite? Plan(Channel channel, NewApiSyncResult record)
             {
-                problem.BaseUrl = result.BaseUrl;
+                record.ChannelName = channel.Name;
+                record.OldModels = channel.Models;
+                record.NewModels = channel.Models;
+                record.OldModelMapping = channel.ModelMappingRaw ?? string.Empty;
+                record.NewModelMapping = null;
+                problems = MappingHealthCheck.Check(channel, upstream);
+                foreach (NewApiModelRedirectProblem problem in problems)
+                {
+                    problem.BaseUrl = record.BaseUrl;
+                }
+
+                record.Status = ChannelResultStatus.Succeeded;
+                record.Reason = problems.Count == 0 ? "No problems in model_mapping." : $"{problems.Count} problem(s) in model_mapping.";
+                ModelMapping? repaired = request.Fix ? MappingHealthCheck.Fixed(channel, problems) : null;
+                if (repaired is null)
+                {
+                    removedKeys = Array.Empty<string>();
+                    return null;
+                }
+
+                removedKeys = channel.ModelMapping!.Keys.Where(k => !repaired.ContainsKey(k)).ToArray();
+                record.NewModelMapping = repaired.ToJson();
+                record.Reason = $"Removed {removedKeys.Length} broken model_mapping entr{(removedKeys.Length == 1 ? "y" : "ies")}: {string.Join(", ", removedKeys)}.";
+
+                // Models are sent with the mapping, as every mapping write of the module does (they are unchanged).
+                return new PlannedWrite(
+                    new ChannelUpdate(channel.Id) { Models = channel.ModelList, ModelMapping = repaired },
+                    current => repaired.Equals(current.ModelMapping),
+                    $"Remove {removedKeys.Length} broken model_mapping entr{(removedKeys.Length == 1 ? "y" : "ies")}: {string.Join(", ", removedKeys.Take(10))}{(removedKeys.Length > 10 ? ", …" : string.Empty)}");
             }
 
-            problemsByChannel[channel.Id] = problems;
-            result.Status = ChannelResultStatus.Succeeded;
-            result.Reason = problems.Count == 0 ? "No problems in model_mapping." : $"{problems.Count} problem(s) in model_mapping.";
-            ModelMapping? repaired = request.Fix ? MappingHealthCheck.Fixed(channel, problems) : null;
-            if (repaired is null)
+            result = await pipeline.RunAsync(first, false, Plan, result, callbacks, "Not written: -WhatIf, or the change was declined.", cancellationToken).ConfigureAwait(false);
+            problemsByChannel[first.Id] = problems;
+            if (result.Changed)
             {
-                return result;
+                // Every problem of a removed entry is gone with it, a chain through a broken key included.
+                var removed = new HashSet<string>(removedKeys, StringComparer.Ordinal);
+                foreach (NewApiModelRedirectProblem problem in problems.Where(p => p.Key is not null && removed.Contains(p.Key)))
+                {
+                    problem.Fixed = true;
+                    problem.RunId = result.RunId;
+                }
+
+                context.Log.Verbose($"{first}: {result.Reason}");
             }
 
-            string[] removedKeys = channel.ModelMapping!.Keys.Where(k => !repaired.ContainsKey(k)).ToArray();
-            result.NewModelMapping = repaired.ToJson();
-            if (!await callbacks.ConfirmAsync(channel.ToString(), $"Remove {removedKeys.Length} broken model_mapping entr{(removedKeys.Length == 1 ? "y" : "ies")}: {string.Join(", ", removedKeys.Take(10))}{(removedKeys.Length > 10 ? ", …" : string.Empty)}").ConfigureAwait(false))
-            {
-                result.Status = ChannelResultStatus.Skipped;
-                result.NewModelMapping = null;
-                result.Reason = "Not written: -WhatIf, or the change was declined.";
-                return result;
-            }
-
-            // Models are sent with the mapping, as every mapping write of the module does (they are unchanged).
-            await updater.WriteAsync(
-                new ChannelUpdate(channel.Id) { Models = channel.ModelList, ModelMapping = repaired },
-                current => repaired.Equals(current.ModelMapping),
-                () => result.Attempts++,
-                cancellationToken).ConfigureAwait(false);
-
-            result.Changed = true;
-            result.Reason = $"Removed {removedKeys.Length} broken model_mapping entr{(removedKeys.Length == 1 ? "y" : "ies")}: {string.Join(", ", removedKeys)}.";
-            // Every problem of a removed entry is gone with it, a chain through a broken key included.
-            var removed = new HashSet<string>(removedKeys, StringComparer.Ordinal);
-            foreach (NewApiModelRedirectProblem problem in problems.Where(p => p.Key is not null && removed.Contains(p.Key)))
-            {
-                problem.Fixed = true;
-                problem.RunId = result.RunId;
-            }
-
-            context.Log.Verbose($"{channel}: {result.Reason}");
             return result;
         }
     }

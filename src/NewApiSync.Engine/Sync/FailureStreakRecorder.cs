@@ -24,6 +24,8 @@ namespace NewApiSync.Engine.Sync
 
         public void Begin(NewApiSyncRun run, IReadOnlyList<int> plannedChannelIds) => _inner.Begin(run, plannedChannelIds);
 
+        public void Intent(NewApiSyncResult pending) => _inner.Intent(pending);
+
         public void Record(NewApiSyncResult result)
         {
             if (result.Status == ChannelResultStatus.Failed)
@@ -37,6 +39,9 @@ namespace NewApiSync.Engine.Sync
 
         public void Complete(NewApiSyncRun summary) => _inner.Complete(summary);
 
-        public void Dispose() => _inner.Dispose();
+        /// <summary>Nothing: the inner recorder belongs to the run scope that created it, which disposes it.</summary>
+        public void Dispose()
+        {
+        }
     }
 }

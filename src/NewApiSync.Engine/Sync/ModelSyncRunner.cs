@@ -12,39 +12,40 @@ using NewApiSync.Engine.Runs;
 namespace NewApiSync.Engine.Sync
 {
     /// <summary>
-    /// Invoke-NewApiModelSync's engine: for each channel, fetch the upstream list through New API, plan, ask, and
-    /// write <c>{"id", "models"}</c> only when the set of models changed (plus <c>model_mapping</c> when a mapping
-    /// follow-up such as RedirectAfterSync changes it, in the same write). Excluded channels (<see cref="ChannelExclusion"/>)
-    /// are Skipped before their upstream is asked.
+    /// Invoke-NewApiModelSync's engine: for each channel, fetch the upstream list through New API, plan, and write
+    /// <c>{"id", "models"}</c> only when the set of models changed (plus <c>model_mapping</c> when a mapping follow-up
+    /// such as RedirectAfterSync changes it, in the same write), through <see cref="ChannelWritePipeline"/> (fresh read,
+    /// re-plan, ask, undo record, PUT). A sync that would strip most of a channel's models is held (<see cref="ShrinkGuard"/>).
+    /// Excluded channels (<see cref="ChannelExclusion"/>) are Skipped before their upstream is asked.
     /// </summary>
     public sealed class ModelSyncRunner
     {
         private readonly RunContext _context;
         private readonly SyncPlanner _planner;
         private readonly SyncMappingFollowUp? _followUp;
-        private readonly ChannelUpdater _updater;
+        private readonly ShrinkGuard _shrinkGuard;
         private readonly ChannelExclusion _exclusion;
 
-        public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null, ChannelExclusion? exclusion = null)
+        /// <param name="shrinkGuard">Holds channels the sync would strip of most models; default: <see cref="ShrinkGuard.DefaultPercent"/>.</param>
+        /// <param name="exclusion">Channels reported Skipped without fetching their upstream; default: none.</param>
+        public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null, ShrinkGuard? shrinkGuard = null, ChannelExclusion? exclusion = null)
         {
             _context = context ?? throw new ArgumentNullException(nameof(context));
             _planner = planner ?? throw new ArgumentNullException(nameof(planner));
             _followUp = followUp is { IsActive: true } ? followUp : null;
+            _shrinkGuard = shrinkGuard ?? new ShrinkGuard(ShrinkGuard.DefaultPercent);
             _exclusion = exclusion ?? ChannelExclusion.None;
-            _updater = new ChannelUpdater(context);
         }
 
-        /// <summary>Every channel of the site, as targets ("run all"), through the run's limiter and retries.</summary>
-        public async Task<IReadOnlyList<ChannelTarget>> ListAllAsync(Action<int, int?>? onPage, CancellationToken cancellationToken) =>
-            (await SiteRunScope.ListAllAsync(_context, cancellationToken, onPage).ConfigureAwait(false)).Select(c => new ChannelTarget(c)).ToArray();
 
         public Task<NewApiSyncRun> RunAsync(NewApiSyncRun run, IReadOnlyList<ChannelTarget> targets, IRunRecorder recorder, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
             run.Kind = RunKind.Sync;
-            return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => SyncChannelAsync(target, result, callbacks, ct), recorder, callbacks, cancellationToken);
+            var pipeline = new ChannelWritePipeline(_context, recorder);
+            return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => SyncChannelAsync(pipeline, target, result, callbacks, ct), recorder, callbacks, cancellationToken);
         }
 
-        private async Task<NewApiSyncResult> SyncChannelAsync(ChannelTarget target, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
+        private async Task<NewApiSyncResult> SyncChannelAsync(ChannelWritePipeline pipeline, ChannelTarget target, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
             // An excluded channel is decided before its upstream is asked: by id without even reading it.
             if (_exclusion.ReasonForId(target.Id) is string excludedById)
@@ -52,12 +53,13 @@ namespace NewApiSync.Engine.Sync
                 return Excluded(result, excludedById);
             }
 
-            Channel channel = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
-            result.ChannelName = channel.Name;
-            result.OldModels = channel.Models;
-            result.NewModels = channel.Models;
-            if (_exclusion.ReasonFor(channel) is string excluded)
+            // A channel known only by id is read first, so a missing one fails as NotFound before its upstream is asked.
+            Channel first = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
+            if (_exclusion.ReasonFor(first) is string excluded)
             {
+                result.ChannelName = first.Name;
+                result.OldModels = first.Models;
+                result.NewModels = first.Models;
                 return Excluded(result, excluded);
             }
 
@@ -68,10 +70,18 @@ namespace NewApiSync.Engine.Sync
                 async ct =>
                 {
                     result.Attempts++;
-                    return await _context.Client.FetchUpstreamModelsAsync(channel.Id, ct).ConfigureAwait(false);
+                    return await _context.Client.FetchUpstreamModelsAsync(first.Id, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
 
+            // The upstream fetch can take long (and another admin can edit meanwhile): the copy read before it only gives
+            // the first plan, and a channel that would change is read again just before its write.
+            const bool fresh = false;
+            return await pipeline.RunAsync(first, fresh, (channel, record) => Plan(channel, upstream, record), result, callbacks, "Not written: -WhatIf, or the change was declined.", cancellationToken).ConfigureAwait(false);
+        }
+
+        private PlannedWrite? Plan(Channel channel, IReadOnlyList<string> upstream, NewApiSyncResult result)
+        {
             SyncPlan plan = _planner.Plan(channel, upstream);
             result.PendingRemovals = plan.PendingRemovals.ToArray();
             result.ProtectedModels = plan.ProtectedModels.ToArray();
@@ -80,7 +90,7 @@ namespace NewApiSync.Engine.Sync
             {
                 result.Status = ChannelResultStatus.Skipped;
                 result.Reason = skip;
-                return result;
+                return null;
             }
 
             ChannelModelList newModels = plan.NewModels;
@@ -110,7 +120,7 @@ namespace NewApiSync.Engine.Sync
                 result.Reason ??= PolicyNote(plan) is string note
                     ? "Nothing written. " + note
                     : "Already in line with its upstream; nothing written.";
-                return result;
+                return null;
             }
 
             result.AddedModels = diff.Added.ToArray();
@@ -122,26 +132,20 @@ namespace NewApiSync.Engine.Sync
                 result.NewModelMapping = newMapping.ToJson();
             }
 
-            if (!await callbacks.ConfirmAsync(channel.ToString(), $"Update models ({diff}){mappingAction}").ConfigureAwait(false))
+            if (_shrinkGuard.Check(channel.ModelList.Count, diff.Removed.Count) is string held)
             {
                 result.Status = ChannelResultStatus.Skipped;
-                result.Reason = "Not written: -WhatIf, or the change was declined.";
-                return result;
+                result.Reason = held;
+                return null;
             }
 
-            // Models are sent even when only the mapping changes: a redirect's alias must be in models to route.
-            await _updater.WriteAsync(
-                new ChannelUpdate(channel.Id) { Models = newModels, ModelMapping = newMapping },
-                current => current.ModelList.SetEquals(newModels) && (newMapping is null || newMapping.Equals(current.ModelMapping)),
-                () => result.Attempts++,
-                cancellationToken).ConfigureAwait(false);
-
-            result.Status = ChannelResultStatus.Succeeded;
-            result.Changed = true;
             result.Reason ??= PolicyNote(plan);
 
-            _context.Log.Verbose($"{channel}: models updated ({diff}){mappingAction}.");
-            return result;
+            // Models are sent even when only the mapping changes: a redirect's alias must be in models to route.
+            return new PlannedWrite(
+                new ChannelUpdate(channel.Id) { Models = newModels, ModelMapping = newMapping },
+                current => current.ModelList.SetEquals(newModels) && (newMapping is null || newMapping.Equals(current.ModelMapping)),
+                $"Update models ({diff}){mappingAction}");
         }
 
         private static NewApiSyncResult Excluded(NewApiSyncResult result, string reason)

@@ -24,8 +24,8 @@ namespace NewApiSync.PowerShell.Commands
         {
             nameof(AutoSync), nameof(Interval), nameof(Concurrency), nameof(MaxRetries), nameof(RequestsPerMinute), nameof(Burst),
             nameof(ChannelTimeoutSec), nameof(IncludeModel), nameof(ExcludeModel), nameof(StandardModels), nameof(RedirectAfterSync),
-            nameof(PruneMissingTargets), nameof(HistoryRetention), nameof(SyncMode), nameof(KeepModel), nameof(ExcludeChannel),
-            nameof(SkipDisabledChannels),
+            nameof(PruneMissingTargets), nameof(HistoryRetention), nameof(ShrinkGuardPercent), nameof(SyncMode), nameof(KeepModel),
+            nameof(ExcludeChannel), nameof(SkipDisabledChannels),
         };
 
         /// <summary>Settings to save as a whole (e.g. from Get-NewApiSyncSetting); values given as parameters win.</summary>
@@ -83,6 +83,11 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter]
         [ValidateRange(1, 10000)]
         public int HistoryRetention { get; set; }
+
+        /// <summary>A sync that would remove more than this percent of a channel's models (and at least 5) is held; 100 turns the guard off.</summary>
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int ShrinkGuardPercent { get; set; }
 
         /// <summary>Replace (default) or AddOnly (never remove; removals are reported as pending).</summary>
         [Parameter]

@@ -264,8 +264,8 @@ namespace NewApiSync.Engine.Tests.Journal
                 {
                     "type", "runId", "kind", "baseUrl", "channelId", "channelName", "status", "changed", "oldModels", "newModels",
                     "addedModels", "removedModels", "pendingRemovals", "protectedModels", "ignoredModels", "consecutiveFailures",
-                    "failingSince", "oldModelMapping", "newModelMapping", "reason", "httpStatus", "error", "errorKind",
-                    "attempts", "startedAt", "finishedAt",
+                    "failingSince", "oldModelMapping", "newModelMapping", "mayHaveWritten", "replanned", "reason", "httpStatus",
+                    "error", "errorKind", "attempts", "startedAt", "finishedAt",
                 },
                 ["run-end"] = new[]
                 {

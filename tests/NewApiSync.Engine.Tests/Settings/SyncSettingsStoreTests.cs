@@ -50,8 +50,8 @@ namespace NewApiSync.Engine.Tests.Settings
             Assert.Contains("\n", text);
             Assert.Equal(
                 new[] { "autoSync", "burst", "channelTimeoutSec", "concurrency", "excludeChannel", "excludeModel", "historyRetention", "includeModel",
-                        "interval", "keepModel", "maxRetries", "pruneMissingTargets", "redirectAfterSync", "requestsPerMinute", "skipDisabledChannels",
-                        "standardModels", "syncMode" },
+                        "interval", "keepModel", "maxRetries", "pruneMissingTargets", "redirectAfterSync", "requestsPerMinute", "shrinkGuardPercent",
+                        "skipDisabledChannels", "standardModels", "syncMode" },
                 document.RootElement.EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal));
         }
 
