@@ -57,7 +57,8 @@ namespace NewApiSync.PowerShell.Commands
         {
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
-            var service = new ChannelRestoreService(connection, settings);
+            // -RunId reads the journal here: its warnings about damaged lines must reach the user.
+            var service = new ChannelRestoreService(connection, settings, new PipelineThreadLog(this));
             IReadOnlyList<NewApiSyncResult> records = ParameterSetName == RunIdSet ? ReadRun(service) : _records;
             if (records.Count == 0)
             {
