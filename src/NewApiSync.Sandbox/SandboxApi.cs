@@ -263,9 +263,17 @@ namespace NewApiSync.Sandbox
             }
 
             List<SandboxChannel> all = Order(channels, idSort).ToList();
+            if (_options.EndlessChannelList)
+            {
+                // Made-up channels with ids no earlier page had, so paging never ends on its own.
+                int first = 1_000_000 + (Math.Max(_options.Legacy ? 0 : 1, page) * size);
+                all = Enumerable.Range(first, size).Select(id => new SandboxChannel { Id = id, Name = "endless-" + id, Models = "m" }).ToList();
+                return _options.Legacy ? ChannelArray(all) : ChannelPage(all, all, Math.Max(1, page), size, _options.ReportedTotal);
+            }
+
             int offset = _options.Legacy ? Math.Max(0, page) * size : (Math.Max(1, page) - 1) * size;
             List<SandboxChannel> items = all.Skip(offset).Take(size).ToList();
-            return _options.Legacy ? ChannelArray(items) : ChannelPage(items, all, Math.Max(1, page), size);
+            return _options.Legacy ? ChannelArray(items) : ChannelPage(items, all, Math.Max(1, page), size, _options.ReportedTotal);
         }
 
         // Without id_sort the server orders by priority only, which is not stable across pages: ties come back in
@@ -452,7 +460,7 @@ namespace NewApiSync.Sandbox
                 w.WriteEndArray();
             });
 
-        private static SandboxReply ChannelPage(List<SandboxChannel> items, List<SandboxChannel> all, int page, int size) =>
+        private static SandboxReply ChannelPage(List<SandboxChannel> items, List<SandboxChannel> all, int page, int size, int? reportedTotal = null) =>
             Write(200, w =>
             {
                 WriteEnvelopeStart(w);
@@ -464,7 +472,7 @@ namespace NewApiSync.Sandbox
                 }
 
                 w.WriteEndArray();
-                w.WriteNumber("total", all.Count);
+                w.WriteNumber("total", reportedTotal ?? all.Count);
                 w.WriteNumber("page", page);
                 w.WriteNumber("page_size", size);
                 w.WriteStartObject("type_counts");

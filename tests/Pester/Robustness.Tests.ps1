@@ -62,3 +62,34 @@ Describe 'Journal warnings reach every command that reads the journal' {
         ($warnings -join "`n") | Should -BeLike "*$($newest.Name)* line 2 cannot be read*"
     }
 }
+
+Describe 'The channel listing does not trust the server''s total' {
+    AfterEach { Stop-NewApiSandbox }
+
+    It 'lists all 250 channels when the server reports a total of <Total>' -ForEach @(
+        @{ Total = 5 }
+        @{ Total = 0 }
+        @{ Total = -1 }
+    ) {
+        $sbx = Start-NewApiTestSandbox -Arguments @{ ChannelCount = 250; ModelsPerChannel = 2 }
+        $sbx.Sandbox.Options.ReportedTotal = $Total
+        @(Get-NewApiChannel) | Should -HaveCount 250
+    }
+
+    It 'journals a full sync of all 250 channels when the server reports a total of 5' {
+        $sbx = Start-NewApiTestSandbox -Arguments @{ ChannelCount = 250; ModelsPerChannel = 2 }
+        $sbx.Sandbox.Options.ReportedTotal = 5
+        $null = Invoke-NewApiModelSync -Concurrency 8
+        $run = Get-NewApiSyncHistory -Run -Last 1
+        $run.Total | Should -Be 250
+        $run.Succeeded | Should -Be 250
+    }
+
+    It 'stops a server that never stops paging at 100,000 channels with a clear error' {
+        $sbx = Start-NewApiTestSandbox
+        $sbx.Sandbox.Options.EndlessChannelList = $true
+        $failure = Get-TerminatingError { Get-NewApiChannel }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'CannotListChannels*'
+        $failure.Exception.Message | Should -BeLike '*more than 100,000 channels*'
+    }
+}

@@ -29,6 +29,9 @@ namespace NewApiSync.Engine.Api
     {
         public const int MaxPageSize = 100;
 
+        /// <summary>The most channels one listing accepts (documented in about_NewApiSync): a bound against a server that pages forever.</summary>
+        public const int MaxListedChannels = 100_000;
+
         private static readonly string UserAgent = CreateUserAgent();
 
         private readonly NewApiConnection _connection;
@@ -129,9 +132,15 @@ namespace NewApiSync.Engine.Api
         /// <summary>
         /// Every channel of the site, paged by id so no page is skipped or repeated. Handles both list shapes: the
         /// current {items, total} with 1-based pages and the pre-2025-06 plain array with 0-based pages.
+        /// <para>
+        /// The server's <c>total</c> is never trusted to end the listing (a server reporting 5, 0 or -1 while holding 250
+        /// channels would otherwise lose 150 of them from a "full" run): paging goes on until a short or empty page, or a
+        /// page that adds no new id. A server that keeps sending full pages of new ids is cut off at
+        /// <see cref="MaxListedChannels"/> with a Protocol error, so a run never pages forever.
+        /// </para>
         /// </summary>
         /// <param name="status">null for all; "enabled" or "disabled" to let the server filter.</param>
-        /// <param name="onPage">Called after each page with the number of channels so far and the total when known.</param>
+        /// <param name="onPage">Called after each page with the number of channels so far and the total when known (and plausible).</param>
         public async Task<IReadOnlyList<Channel>> ListChannelsAsync(string? status, Action<int, int?>? onPage, CancellationToken cancellationToken)
         {
             var all = new List<Channel>();
@@ -140,7 +149,6 @@ namespace NewApiSync.Engine.Api
             bool legacy = _connection.Generation == ServerGeneration.Legacy;
             int page = legacy ? 0 : 1;
             bool sawFullPage = false;
-            int? total = null;
 
             while (true)
             {
@@ -148,6 +156,8 @@ namespace NewApiSync.Engine.Api
                 using ApiReply reply = await SendAsync(HttpMethod.Get, path, null, authenticated: true, cancellationToken).ConfigureAwait(false);
                 string request = "GET " + path;
                 List<Channel> items;
+                int? total = null;
+                int pageSize = MaxPageSize;
 
                 if (reply.Data.ValueKind == JsonValueKind.Array)
                 {
@@ -171,6 +181,13 @@ namespace NewApiSync.Engine.Api
                     {
                         total = t;
                     }
+
+                    // A server that caps pages below what was asked says so; its full pages are then not "short".
+                    if (reply.Data.TryGetProperty("page_size", out JsonElement sizeElement) && sizeElement.ValueKind == JsonValueKind.Number &&
+                        sizeElement.TryGetInt32(out int size) && size >= 1 && size < MaxPageSize)
+                    {
+                        pageSize = size;
+                    }
                 }
                 else if (reply.Data.ValueKind == JsonValueKind.Null)
                 {
@@ -191,7 +208,13 @@ namespace NewApiSync.Engine.Api
                     }
                 }
 
-                onPage?.Invoke(all.Count, total);
+                // Progress shows the server's total only while it is still plausible.
+                onPage?.Invoke(all.Count, total is int shown && shown >= all.Count ? shown : null);
+
+                if (total is int claimed && claimed != all.Count && (items.Count == 0 || items.Count < pageSize))
+                {
+                    _options.Log.Verbose($"The server reported {claimed} channel(s) in total but listed {all.Count}; the listing counts what it received.");
+                }
 
                 if (items.Count == 0)
                 {
@@ -200,23 +223,31 @@ namespace NewApiSync.Engine.Api
 
                 if (fresh == 0)
                 {
-                    // The server ignored the page number and sent the same channels again: stop rather than loop.
-                    throw ChannelJson.Protocol(request, $"page {page} repeated channels already listed; the server is not paging by p");
-                }
-
-                if (total is int known && all.Count >= known)
-                {
+                    // The server ignored the page number and sent channels already listed: that is the end, not a loop.
+                    _options.Log.Verbose($"{request}: the page adds no channel not already listed; the listing ends here.");
                     break;
                 }
 
-                if (items.Count >= MaxPageSize)
+                int cap = _options.MaxListedChannels;
+                if (all.Count > cap)
+                {
+                    throw new NewApiException(NewApiErrorKind.Protocol,
+                        $"{request}: the site listed more than {cap.ToString("N0", CultureInfo.InvariantCulture)} channels and kept sending full pages of new ones; the listing was stopped there. NewApiSync handles at most {cap.ToString("N0", CultureInfo.InvariantCulture)} channels per site (a real site this size is unheard of: check that the address is the New API site itself).")
+                    {
+                        Request = request,
+                        HttpStatus = 200,
+                    };
+                }
+
+                if (items.Count >= pageSize)
                 {
                     sawFullPage = true;
                 }
-                else if (sawFullPage || total is not null)
+                else if (sawFullPage || !legacy)
                 {
-                    // A short page after full ones is the last page. A short first page may only mean the server
-                    // uses smaller pages than we asked for; the next (empty) page settles it.
+                    // A short page after full ones is the last page; so is a short page of a server that said its page
+                    // size. A short first legacy page may only mean the server uses smaller pages than we asked for;
+                    // the next (empty, or repeated) page settles it.
                     break;
                 }
 
