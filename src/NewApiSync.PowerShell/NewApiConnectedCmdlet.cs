@@ -91,7 +91,7 @@ namespace NewApiSync.PowerShell
             try
             {
                 using SecureString secure = ToSecureString(token!);
-                var connection = new NewApiConnection(baseUrl!, secure, userId);
+                var connection = new NewApiConnection(baseUrl!, secure, userId) { FromEnvironment = true };
                 if (connection.IsInsecureTransport)
                 {
                     WriteWarning($"{BaseUrlVariable} is plain http:// to another machine: the access token crosses the network unencrypted. Use https:// unless this is a trusted private network.");

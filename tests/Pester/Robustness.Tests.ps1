@@ -93,3 +93,93 @@ Describe 'The channel listing does not trust the server''s total' {
         $failure.Exception.Message | Should -BeLike '*more than 100,000 channels*'
     }
 }
+
+Describe 'A pre-2025 server refusing NEWAPI_* credentials with 200 + success:false' {
+    BeforeEach {
+        $script:sbx = Start-NewApiTestSandbox -Arguments @{ Generation = 'Legacy' }
+        Disconnect-NewApi
+        $env:NEWAPI_BASE_URL = $sbx.BaseUrl
+        $env:NEWAPI_ACCESS_TOKEN = 'wrong-token'
+        $env:NEWAPI_USER_ID = '1'
+    }
+    AfterEach {
+        Restore-NewApiEnvironment
+        Stop-NewApiSandbox
+    }
+
+    It 'stops a sync with NewApiAuthenticationFailed and advice about NEWAPI_ACCESS_TOKEN' {
+        $failure = Get-TerminatingError { Invoke-NewApiModelSync -Id 1, 2, 3 -ErrorAction SilentlyContinue }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'NewApiAuthenticationFailed*'
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike '*NEWAPI_ACCESS_TOKEN*'
+        $sbx.Sandbox.Updates | Should -HaveCount 0
+    }
+
+    It 'stops a whole-site sync with NewApiAuthenticationFailed' {
+        $failure = Get-TerminatingError { Invoke-NewApiModelSync -ErrorAction SilentlyContinue }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'NewApiAuthenticationFailed*'
+    }
+
+    It 'makes Get-NewApiChannel -Id 1 fail with NewApiAuthenticationFailed and keep the server''s text in English too' {
+        $failure = Get-TerminatingError { Get-NewApiChannel -Id 1 }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'NewApiAuthenticationFailed*'
+        $failure.Exception.Message | Should -BeLike '*access token 无效*the access token is invalid*'
+    }
+
+    It 'explains a wrong user id in English as well as the server''s Chinese' {
+        $env:NEWAPI_ACCESS_TOKEN = $sbx.Sandbox.AccessToken
+        $env:NEWAPI_USER_ID = '2'
+        $failure = Get-TerminatingError { Get-NewApiChannel -Id 1 }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'NewApiAuthenticationFailed*'
+        $failure.Exception.Message | Should -BeLike '*New-Api-User 与登录用户不匹配*is not the user who owns the access token*'
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike '*NEWAPI_USER_ID*'
+    }
+}
+
+Describe 'Recommendations fit the cause' {
+    AfterEach { Stop-NewApiSandbox }
+
+    It 'Connect-NewApi to an address that is not a New API site suggests checking -BaseUrl, not a channel id' {
+        $sbx = Start-NewApiTestSandbox
+        $token = ConvertTo-TestSecureString -Text $sbx.Sandbox.AccessToken
+        $failure = Get-TerminatingError { Connect-NewApi -BaseUrl "$($sbx.BaseUrl)/not-new-api" -AccessToken $token -UserId 1 }
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike '*-BaseUrl*'
+        $failure.ErrorDetails.RecommendedAction | Should -Not -BeLike '*channel id*'
+    }
+
+    It 'Connect-NewApi timing out suggests -RequestTimeoutSec, which it has, not -ChannelTimeoutSec' {
+        $sbx = Start-NewApiTestSandbox
+        $fault = [NewApiSync.Sandbox.SandboxFault]::new('ListChannels', 'Delay', 1)
+        $fault.Delay = [timespan]::FromSeconds(3)
+        $null = $sbx.Sandbox.Faults.Add($fault)
+        $token = ConvertTo-TestSecureString -Text $sbx.Sandbox.AccessToken
+        $failure = Get-TerminatingError { Connect-NewApi -BaseUrl $sbx.BaseUrl -AccessToken $token -UserId 1 -RequestTimeoutSec 1 }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'NewApiSiteUnreachable*'
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike '*-RequestTimeoutSec*'
+        $failure.ErrorDetails.RecommendedAction | Should -Not -BeLike '*ChannelTimeoutSec*'
+    }
+}
+
+Describe 'Messages show control and bidi characters escaped' {
+    AfterEach { Stop-NewApiSandbox }
+
+    It 'escapes a channel name with terminal escapes in its failure, and keeps the raw name on the record' {
+        $sbx = Start-NewApiTestSandbox
+        $evil = "evil`e]0;owned`a`u{202E}name"
+        $null = $sbx.Sandbox.Site.Change(11, { param($channel) $channel.Name = $evil })
+        $records = Invoke-NewApiModelSync -Id 11 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].ErrorDetails.Message | Should -BeLike '*evil\x1B]0;owned\x07\u202Ename*'
+        $failures[0].ErrorDetails.Message | Should -Not -Match "[`e`a]"
+        $records.ChannelName | Should -Be $evil
+    }
+}
+
+Describe 'Messages name the site, not its internal key' {
+    AfterEach { Stop-NewApiSandbox }
+
+    It 'Restore-NewApiChannel -RunId of an unknown run names the site by address and user' {
+        $sbx = Start-NewApiTestSandbox
+        $failure = Get-TerminatingError { Restore-NewApiChannel -RunId '20260101T000000000Z-abcdef' -WhatIf }
+        $failure.Exception.Message | Should -BeLike "*$($sbx.BaseUrl) (user 1)*"
+        $failure.Exception.Message | Should -Not -BeLike '*#1*'
+    }
+}

@@ -119,7 +119,7 @@ namespace NewApiSync.Engine.Api
             catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.Rejected)
             {
                 throw new NewApiException(NewApiErrorKind.Authentication,
-                    $"The site refused the credentials ({ex.ServerMessage}). Check the access token (New API: Personal settings → System access token), that user {_connection.UserId} owns it, and that the user is an admin.", ex)
+                    $"The site refused the credentials ({Said(ex.ServerMessage)}{InEnglish(ex.ServerMessage)}). Check the access token (New API: Personal settings → System access token), that user {_connection.UserId} owns it, and that the user is an admin.", ex)
                 {
                     Request = ex.Request,
                     HttpStatus = ex.HttpStatus,
@@ -270,7 +270,7 @@ namespace NewApiSync.Engine.Api
             }
             catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.Rejected)
             {
-                throw Reclassify(ex, NewApiErrorKind.NotFound, $"Channel {id} was not found on {_connection.BaseUrl} ({ex.ServerMessage}).");
+                throw Reclassify(ex, NewApiErrorKind.NotFound, $"Channel {id} was not found on {_connection.BaseUrl} ({Said(ex.ServerMessage)}{InEnglish(ex.ServerMessage)}).");
             }
         }
 
@@ -297,7 +297,7 @@ namespace NewApiSync.Engine.Api
             }
             catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.Rejected)
             {
-                throw Reclassify(ex, NewApiErrorKind.Upstream, $"The upstream provider of channel {id} could not be asked for its models: {ex.ServerMessage}");
+                throw Reclassify(ex, NewApiErrorKind.Upstream, $"The upstream provider of channel {id} could not be asked for its models: {Said(ex.ServerMessage)}");
             }
         }
 
@@ -546,8 +546,16 @@ namespace NewApiSync.Engine.Api
                 if (success == false)
                 {
                     document!.Dispose();
-                    NewApiErrorKind kind = KindFromCode(serverCode) ?? NewApiErrorKind.Rejected;
-                    throw new NewApiException(kind, $"{request}: the server answered success:false: {serverMessage}")
+                    // Older servers refuse a bad token, a mismatched user or a low role with 200 + success:false and no
+                    // code; their message is the only sign, and it must not read as "channel not found" or an upstream failure.
+                    NewApiErrorKind kind = KindFromCode(serverCode) ?? KindFromMessage(serverMessage) ?? NewApiErrorKind.Rejected;
+                    string refusal = kind switch
+                    {
+                        NewApiErrorKind.Authentication => $"{request}: the site refused the credentials: {Said(serverMessage)}{InEnglish(serverMessage)}.",
+                        NewApiErrorKind.Forbidden => $"{request}: the user is not allowed to do this: {Said(serverMessage)}{InEnglish(serverMessage)}; channel management needs an admin or root user.",
+                        _ => $"{request}: the server answered success:false: {Said(serverMessage)}",
+                    };
+                    throw new NewApiException(kind, refusal)
                     {
                         Request = request,
                         HttpStatus = status,
@@ -560,7 +568,7 @@ namespace NewApiSync.Engine.Api
             }
 
             document?.Dispose();
-            string said = string.IsNullOrEmpty(serverMessage) ? DescribeBody(response, content) : $" ({serverMessage})";
+            string said = string.IsNullOrEmpty(serverMessage) ? DescribeBody(response, content) : $" ({serverMessage}{InEnglish(serverMessage)})";
             var (errorKind, text) = status switch
             {
                 401 => (NewApiErrorKind.Authentication, $"the site rejected the credentials{said}. Check the access token and user id (New API: Personal settings)."),
@@ -600,6 +608,68 @@ namespace NewApiSync.Engine.Api
             }
 
             if (upper.StartsWith("AUTH", StringComparison.Ordinal) || upper.Contains("UNAUTHORIZED"))
+            {
+                return NewApiErrorKind.Authentication;
+            }
+
+            return null;
+        }
+
+        /// <summary>The server's message as shown to the user; an empty one says so instead of leaving a dangling colon.</summary>
+        internal static string Said(string? serverMessage) =>
+            string.IsNullOrWhiteSpace(serverMessage) ? "(the server gave no message)" : serverMessage!;
+
+        // New API's Chinese refusals (servers before 2026-02 send only these), and what each means.
+        private static readonly (string Chinese, string English)[] KnownRefusals =
+        {
+            ("New-Api-User 与登录用户不匹配", "the user id (New-Api-User) is not the user who owns the access token"),
+            ("未提供 New-Api-User", "the user id (New-Api-User header) is missing"),
+            ("未登录且未提供 access token", "no access token was accepted"),
+            ("access token 无效", "the access token is invalid"),
+            ("权限不足", "the user's role is too low; an admin or root user is needed"),
+            ("渠道不存在", "the channel does not exist"),
+        };
+
+        /// <summary>" (in English: …)" for a known Chinese server message, else nothing.</summary>
+        internal static string InEnglish(string? serverMessage)
+        {
+            if (string.IsNullOrEmpty(serverMessage))
+            {
+                return string.Empty;
+            }
+
+            foreach ((string chinese, string english) in KnownRefusals)
+            {
+                if (serverMessage!.IndexOf(chinese, StringComparison.Ordinal) >= 0)
+                {
+                    return $" (in English: {english})";
+                }
+            }
+
+            return string.Empty;
+        }
+
+        /// <summary>
+        /// The auth refusals of servers that send no code: New API's own messages start with 无权进行此操作 ("no
+        /// permission to do this"); 权限不足 in it means the role is too low. Provider failures relayed by fetch_models
+        /// start differently (获取模型列表失败), so they are never taken for a refused token.
+        /// </summary>
+        internal static NewApiErrorKind? KindFromMessage(string? message)
+        {
+            if (string.IsNullOrEmpty(message))
+            {
+                return null;
+            }
+
+            string text = message!.TrimStart();
+            if (text.StartsWith("无权进行此操作", StringComparison.Ordinal))
+            {
+                return text.IndexOf("权限不足", StringComparison.Ordinal) >= 0 ? NewApiErrorKind.Forbidden : NewApiErrorKind.Authentication;
+            }
+
+            if (text.StartsWith("access token is invalid", StringComparison.OrdinalIgnoreCase) ||
+                text.StartsWith("not logged in", StringComparison.OrdinalIgnoreCase) ||
+                text.StartsWith("New-Api-User", StringComparison.OrdinalIgnoreCase))
             {
                 return NewApiErrorKind.Authentication;
             }

@@ -76,6 +76,12 @@ namespace NewApiSync.Engine.Api
         /// </summary>
         public string? DataDirectory { get; set; }
 
+        /// <summary>
+        /// True when the credentials came from the NEWAPI_* environment variables (a scheduled run): a refused token is
+        /// then fixed in NEWAPI_ACCESS_TOKEN, not with Connect-NewApi.
+        /// </summary>
+        public bool FromEnvironment { get; set; }
+
         public DateTimeOffset ConnectedAt { get; set; } = DateTimeOffset.UtcNow;
 
         /// <summary>Identifies the site's journal and settings: base URL and user id, never the token.</summary>

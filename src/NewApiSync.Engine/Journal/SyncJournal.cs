@@ -19,8 +19,9 @@ namespace NewApiSync.Engine.Journal
         private readonly Action<string> _warn;
         private int _historyRetention = DefaultHistoryRetention;
 
-        private SyncJournal(string siteDirectory, string siteKey, Action<string>? warn)
+        private SyncJournal(string siteDirectory, string siteKey, string siteName, Action<string>? warn)
         {
+            SiteName = siteName;
             SiteDirectory = siteDirectory;
             RunsDirectory = Path.Combine(siteDirectory, "runs");
             SiteKey = siteKey;
@@ -32,7 +33,7 @@ namespace NewApiSync.Engine.Journal
         /// <paramref name="warn"/> receives one message per skipped damaged line or file and per failed pruning.
         /// </summary>
         public static SyncJournal ForSite(string dataRoot, string baseUrl, int userId, Action<string>? warn = null) =>
-            new(DataDirectory.SiteDirectory(dataRoot, baseUrl, userId), DataDirectory.SiteKey(baseUrl, userId), warn);
+            new(DataDirectory.SiteDirectory(dataRoot, baseUrl, userId), DataDirectory.SiteKey(baseUrl, userId), DataDirectory.SiteName(baseUrl, userId), warn);
 
         /// <summary>&lt;data root&gt;/sites/&lt;site folder&gt;</summary>
         public string SiteDirectory { get; }
@@ -42,6 +43,9 @@ namespace NewApiSync.Engine.Journal
 
         /// <summary>The site key (lower-case base URL '#' user id) the journal belongs to.</summary>
         public string SiteKey { get; }
+
+        /// <summary>The site as messages name it: "https://x.example (user 1)", never the internal key.</summary>
+        public string SiteName { get; }
 
         /// <summary>How many runs <see cref="JournalRunWriter.Complete"/> keeps when it prunes (1 – 10000; default 200).</summary>
         public int HistoryRetention
@@ -132,7 +136,7 @@ namespace NewApiSync.Engine.Journal
             RunContents? contents = File.Exists(file.Path) ? file.Read(_ => false, withText: false, _warn) : null;
             if (contents?.Header is null)
             {
-                throw new ArgumentException($"The journal of {SiteKey} has no readable run '{runId}'.", nameof(runId));
+                throw new ArgumentException($"The journal of {SiteName} has no readable run '{runId}'.", nameof(runId));
             }
 
             var unfinished = new List<int>();

@@ -68,6 +68,10 @@ namespace NewApiSync.Engine.Storage
             return normalized.ToLowerInvariant() + "#" + userId.ToString(CultureInfo.InvariantCulture);
         }
 
+        /// <summary>The site as messages show it, "https://x.example (user 1)": the site key's '#' form is internal.</summary>
+        public static string SiteName(string baseUrl, int userId) =>
+            SiteAddress.Parse(baseUrl).AbsoluteUri.TrimEnd('/') + " (user " + userId.ToString(CultureInfo.InvariantCulture) + ")";
+
         /// <summary>
         /// A readable, filesystem-safe folder name for a site, e.g. <c>x.example_1-1a2b3c4d</c> for https://x.example user 1.
         /// The hash of the full site key keeps sites apart whose readable parts collide (http vs https, '.' vs '_').

@@ -97,7 +97,7 @@ namespace NewApiSync.PowerShell.Commands
                     NewApiErrorKind.Network or NewApiErrorKind.Timeout => "NewApiSiteUnreachable",
                     _ => "NewApiConnectFailed",
                 };
-                ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection));
+                ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection, connecting: true));
                 return;
             }
 

@@ -126,11 +126,11 @@ namespace NewApiSync.PowerShell.Commands
             if (!any && RunId is not null && !ReadsRun(journal, RunId))
             {
                 WriteError(ErrorRecords.Create("CannotFindRun", ErrorCategory.ObjectNotFound,
-                    $"The journal of {journal.SiteKey} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
+                    $"The journal of {journal.SiteName} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
             }
             else if (!any)
             {
-                WriteVerbose($"The journal of {journal.SiteKey} ({journal.RunsDirectory}) has nothing that matches.");
+                WriteVerbose($"The journal of {journal.SiteName} ({journal.RunsDirectory}) has nothing that matches.");
             }
         }
 

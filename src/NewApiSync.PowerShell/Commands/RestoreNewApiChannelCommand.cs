@@ -95,7 +95,7 @@ namespace NewApiSync.PowerShell.Commands
             if (records is null)
             {
                 ThrowTerminatingError(ErrorRecords.Create("CannotFindRun", ErrorCategory.ObjectNotFound,
-                    $"The journal of {service.Journal.SiteKey} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
+                    $"The journal of {service.Journal.SiteName} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
             }
 
             int[] missing = (ChannelId ?? Array.Empty<int>()).Except(records!.Select(r => r.ChannelId)).ToArray();

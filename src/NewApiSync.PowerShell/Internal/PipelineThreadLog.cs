@@ -1,4 +1,5 @@
 using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Text;
 
 namespace NewApiSync.PowerShell.Internal
 {
@@ -13,10 +14,10 @@ namespace NewApiSync.PowerShell.Internal
 
         public PipelineThreadLog(System.Management.Automation.Cmdlet cmdlet) => _cmdlet = cmdlet;
 
-        public void Verbose(string message) => _cmdlet.WriteVerbose(message);
+        public void Verbose(string message) => _cmdlet.WriteVerbose(DisplayText.Escape(message));
 
-        public void Debug(string message) => _cmdlet.WriteDebug(message);
+        public void Debug(string message) => _cmdlet.WriteDebug(DisplayText.Escape(message));
 
-        public void Warning(string message) => _cmdlet.WriteWarning(message);
+        public void Warning(string message) => _cmdlet.WriteWarning(DisplayText.Escape(message));
     }
 }
