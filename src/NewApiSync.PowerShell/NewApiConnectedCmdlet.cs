@@ -99,6 +99,17 @@ namespace NewApiSync.PowerShell
 
                 return connection;
             }
+            catch (InvalidAccessTokenException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(
+                    "NewApiConfigurationInvalid",
+                    ErrorCategory.InvalidArgument,
+                    $"The environment variable {AccessTokenVariable} is not usable: {ex.Message}",
+                    null,
+                    $"Set {AccessTokenVariable} to the system access token alone, with no line break or other characters around it.",
+                    ex));
+                throw; // unreachable: ThrowTerminatingError throws
+            }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(ErrorRecords.Create(

@@ -183,3 +183,33 @@ Describe 'Messages name the site, not its internal key' {
         $failure.Exception.Message | Should -Not -BeLike '*#1*'
     }
 }
+
+Describe 'Control characters in an access token are refused' {
+    AfterEach {
+        Restore-NewApiEnvironment
+        Stop-NewApiSandbox
+    }
+
+    It 'Connect-NewApi refuses a token with CR/LF with InvalidAccessToken and does not echo it' {
+        $sbx = Start-NewApiTestSandbox
+        $text = "$($sbx.Sandbox.AccessToken)`r`nX-Injected: 1"
+        $token = ConvertTo-TestSecureString -Text $text
+        $failure = Get-TerminatingError { Connect-NewApi -BaseUrl $sbx.BaseUrl -AccessToken $token -UserId 1 }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidAccessToken*'
+        $failure.Exception.Message | Should -BeLike '*control character*'
+        ($failure | Out-String) | Should -Not -BeLike "*$($sbx.Sandbox.AccessToken)*"
+        @($sbx.Sandbox.Requests | Where-Object { $_.Headers.ContainsKey('x-injected') }) | Should -HaveCount 0
+    }
+
+    It 'NEWAPI_ACCESS_TOKEN with a line break inside is refused with NewApiConfigurationInvalid' {
+        $sbx = Start-NewApiTestSandbox
+        Disconnect-NewApi
+        $env:NEWAPI_BASE_URL = $sbx.BaseUrl
+        $env:NEWAPI_ACCESS_TOKEN = "$($sbx.Sandbox.AccessToken)`nX-Injected: 1"
+        $env:NEWAPI_USER_ID = '1'
+        $failure = Get-TerminatingError { Get-NewApiChannel }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'NewApiConfigurationInvalid*'
+        $failure.Exception.Message | Should -BeLike '*NEWAPI_ACCESS_TOKEN*control character*'
+        ($failure | Out-String) | Should -Not -BeLike "*$($sbx.Sandbox.AccessToken)*"
+    }
+}
