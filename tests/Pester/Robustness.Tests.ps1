@@ -213,3 +213,44 @@ Describe 'Control characters in an access token are refused' {
         ($failure | Out-String) | Should -Not -BeLike "*$($sbx.Sandbox.AccessToken)*"
     }
 }
+
+Describe 'A damaged runs folder never stops the commands that read it' {
+    BeforeAll {
+        $script:sbx = Start-NewApiTestSandbox
+        $null = Invoke-NewApiModelSync -ErrorAction SilentlyContinue
+        $script:runsDirectory = (Get-RunFile -Sandbox $sbx)[0].DirectoryName
+        $script:goodRunId = (Get-RunFile -Sandbox $sbx)[0].BaseName
+        # Newer-looking names than the real run, so each is read first.
+        $script:symlinkName = '29990101T000000000Z-aaaaaa.jsonl'
+        $script:fifoName = '29990101T000000000Z-bbbbbb.jsonl'
+        $script:hugeName = '29990101T000000000Z-cccccc.jsonl'
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path -Path $runsDirectory -ChildPath $symlinkName) -Target '/dev/zero'
+        & mkfifo (Join-Path -Path $runsDirectory -ChildPath $fifoName)
+        # A run file over 2 GB: a header, then sparse NUL bytes (no disk space used).
+        $header = (Get-Content -LiteralPath (Join-Path -Path $runsDirectory -ChildPath "$goodRunId.jsonl") -TotalCount 1) -replace $goodRunId, '29990101T000000000Z-cccccc'
+        $hugePath = Join-Path -Path $runsDirectory -ChildPath $hugeName
+        Set-Content -LiteralPath $hugePath -Value $header
+        $stream = [System.IO.File]::Open($hugePath, 'Open', 'Write')
+        try { $stream.SetLength($stream.Length + 2200000000L) } finally { $stream.Dispose() }
+    }
+    AfterAll { Stop-NewApiSandbox }
+
+    It 'Get-NewApiSyncHistory -Run lists the real run and warns about each damaged file' {
+        $runs = @(Get-NewApiSyncHistory -Run -WarningVariable warnings -WarningAction SilentlyContinue)
+        $runs.RunId | Should -Contain $goodRunId
+        $text = $warnings -join "`n"
+        $text | Should -BeLike "*$symlinkName*symbolic link*"
+        $text | Should -BeLike "*$fifoName*not a regular file*"
+        $text | Should -BeLike "*$hugeName*longer than*"
+    }
+
+    It 'Invoke-NewApiModelSync -FailedOnly still finds the failed channel of the real run' {
+        $records = @(Invoke-NewApiModelSync -FailedOnly -WhatIf -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)
+        $records.ChannelId | Should -Contain 11
+    }
+
+    It 'Invoke-NewApiModelSync -IfDue completes without an error' {
+        Set-NewApiSyncSetting -AutoSync $true -Interval ([timespan]::FromHours(6))
+        { Invoke-NewApiModelSync -IfDue -WhatIf -WarningAction SilentlyContinue -ErrorAction Stop } | Should -Not -Throw
+    }
+}

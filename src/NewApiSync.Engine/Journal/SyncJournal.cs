@@ -224,7 +224,7 @@ namespace NewApiSync.Engine.Journal
         private IEnumerable<(RunFile File, NewApiSyncRun Header)> SelectRuns(RunQuery query)
         {
             IEnumerable<RunFile> files = query.RunId is null
-                ? RunFile.NewestFirst(RunsDirectory)
+                ? RunFile.NewestFirst(RunsDirectory, _warn)
                 : new[] { RunFile.For(RunsDirectory, query.RunId) };
 
             int found = 0;
