@@ -26,6 +26,7 @@ namespace NewApiSync.Benchmarks
         {
             bool quick = args.Contains("--quick");
             bool scaleOnly = args.Contains("--scale-only"); // for investigating the scale figures alone
+            bool robustnessOnly = args.Contains("--robustness-only"); // issue 12's rows alone, without the rest of the table
             int outAt = Array.IndexOf(args, "--out");
             string? outPath = outAt >= 0 && outAt + 1 < args.Length ? args[outAt + 1] : null;
             var clock = Stopwatch.StartNew();
@@ -37,6 +38,13 @@ namespace NewApiSync.Benchmarks
                     Console.WriteLine($"  {figure.Name}: {figure.Measured} (ideal {figure.Ideal}) {figure.Note}");
                     figures.Add(figure);
                 }
+            }
+
+            if (robustnessOnly)
+            {
+                Add(await RobustnessFigures());
+                Console.WriteLine(Report.Markdown(figures, quick, clock.Elapsed));
+                return 0;
             }
 
             // Import time first, before anything in this process has loaded the module's assemblies.
@@ -62,6 +70,7 @@ namespace NewApiSync.Benchmarks
             Console.WriteLine("Latency hiding…");
             Add(new[] { await EndToEnd.LatencyHidingAsync(channels: 400, concurrency: 8) });
             Add(EndToEnd.ScaleFigures(small, large));
+            Add(await RobustnessFigures());
             Add(InProcess(quick));
 
             string markdown = Report.Markdown(figures, quick, clock.Elapsed);
@@ -74,6 +83,12 @@ namespace NewApiSync.Benchmarks
             }
 
             return 0;
+        }
+
+        private static async Task<IEnumerable<Figure>> RobustnessFigures()
+        {
+            Console.WriteLine("Tight server limit (2 requests / 5 s, concurrency 8, 20 channels)…");
+            return await Robustness.ServerLimitAsync(channels: 20, concurrency: 8);
         }
 
         private static IEnumerable<Figure> InProcess(bool quick)

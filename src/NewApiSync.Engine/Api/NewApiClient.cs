@@ -385,9 +385,36 @@ namespace NewApiSync.Engine.Api
                         _options.Log.Verbose($"{request}: waited {waited.TotalSeconds:0.0} s for the request rate limit.");
                     }
 
-                    return await SendOnceAsync(method, pathAndQuery, body, authenticated, request, ct).ConfigureAwait(false);
+                    long epoch = _throttle.RateEpoch;
+                    try
+                    {
+                        ApiReply reply = await SendOnceAsync(method, pathAndQuery, body, authenticated, request, ct).ConfigureAwait(false);
+                        ReportRate(_throttle.OnReply(), raised: true);
+                        return reply;
+                    }
+                    catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.RateLimited)
+                    {
+                        ReportRate(_throttle.OnRateLimited(epoch), raised: false);
+                        throw;
+                    }
+                    catch (NewApiException ex) when (ex.HttpStatus is not null)
+                    {
+                        // The server answered, and not with a 429: the rate was fine.
+                        ReportRate(_throttle.OnReply(), raised: true);
+                        throw;
+                    }
                 },
                 cancellationToken).ConfigureAwait(false);
+        }
+
+        private void ReportRate(double? requestsPerMinute, bool raised)
+        {
+            if (requestsPerMinute is double rate)
+            {
+                _options.Log.Verbose(raised
+                    ? $"No 429 for a while: the request rate goes up to {rate:0.#} requests/min."
+                    : $"The server is rate limiting: requests slow down to {rate:0.#} requests/min (the rate it accepted lately), then speed up again after sustained success.");
+            }
         }
 
         private async Task<ApiReply> SendOnceAsync(HttpMethod method, string pathAndQuery, byte[]? body, bool authenticated, string request, CancellationToken cancellationToken)
