@@ -254,3 +254,26 @@ Describe 'A damaged runs folder never stops the commands that read it' {
         { Invoke-NewApiModelSync -IfDue -WhatIf -WarningAction SilentlyContinue -ErrorAction Stop } | Should -Not -Throw
     }
 }
+
+Describe 'Upstream model names New API cannot store are skipped' {
+    AfterEach { Stop-NewApiSandbox }
+
+    It 'syncs without the comma, newline, tab and over-long names, warns naming the channel, and is stable on the next run' {
+        $sbx = Start-NewApiTestSandbox
+        $sbx.Sandbox.Site.SetUpstream(1, [string[]] @('gpt-4o', 'a,b', "line`nbreak", "tab`there", ('m' * 513)))
+        $null = Invoke-NewApiModelSync -Id 1 -WarningVariable warnings -WarningAction SilentlyContinue
+        Get-SandboxModel -Sandbox $sbx -Id 1 | Should -Be @('gpt-4o')
+        ($warnings -join "`n") | Should -BeLike "*Channel '*' (#1): 4 upstream model name(s) skipped*'a,b' contains a comma*"
+        $second = Invoke-NewApiModelSync -Id 1 -WarningAction SilentlyContinue
+        $second.Changed | Should -BeFalse
+    }
+
+    It 'an upstream listing only blank names says it returned no models, not that a filter removed them' {
+        $sbx = Start-NewApiTestSandbox
+        $sbx.Sandbox.Site.SetUpstream(1, [string[]] @(' ', ''))
+        $record = Invoke-NewApiModelSync -Id 1 -WarningAction SilentlyContinue
+        $record.Status | Should -Be 'Skipped'
+        $record.Reason | Should -Not -BeLike '*filtered out*'
+        $record.Reason | Should -BeLike '*returned no models*'
+    }
+}

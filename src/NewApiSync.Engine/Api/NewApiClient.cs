@@ -283,6 +283,96 @@ namespace NewApiSync.Engine.Api
             return items.ValueKind == JsonValueKind.Null ? Array.Empty<Channel>() : ChannelJson.ReadChannelArray(items, "GET " + path);
         }
 
+        /// <summary>The longest model name accepted from an upstream list (documented in about_NewApiSync).</summary>
+        public const int MaxModelNameLength = 512;
+
+        /// <summary>
+        /// The upstream models of <paramref name="channel"/>, without the names New API cannot store (see
+        /// <see cref="ModelNameProblem"/>); those are skipped with one warning naming the channel.
+        /// </summary>
+        public async Task<IReadOnlyList<string>> FetchUpstreamModelsAsync(Channel channel, CancellationToken cancellationToken)
+        {
+            if (channel is null)
+            {
+                throw new ArgumentNullException(nameof(channel));
+            }
+
+            IReadOnlyList<string> names = await FetchUpstreamModelsAsync(channel.Id, cancellationToken).ConfigureAwait(false);
+            List<string>? kept = null;
+            var skipped = new List<string>();
+            for (int i = 0; i < names.Count; i++)
+            {
+                string? problem = ModelNameProblem(names[i]);
+                if (problem is null)
+                {
+                    kept?.Add(names[i]);
+                    continue;
+                }
+
+                if (kept is null)
+                {
+                    kept = new List<string>(names.Count);
+                    for (int j = 0; j < i; j++)
+                    {
+                        kept.Add(names[j]);
+                    }
+                }
+
+                if (skipped.Count < 5)
+                {
+                    skipped.Add(problem.Length == 0 ? "a blank name" : problem);
+                }
+                else if (skipped.Count == 5)
+                {
+                    skipped.Add("…");
+                }
+            }
+
+            if (kept is null)
+            {
+                return names;
+            }
+
+            int dropped = names.Count - kept.Count;
+            _options.Log.Warning($"Channel '{channel.Name}' (#{channel.Id.ToString(CultureInfo.InvariantCulture)}): {dropped} upstream model name(s) skipped, because New API stores models as one comma-separated list: {string.Join("; ", skipped)}.");
+            return kept;
+        }
+
+        /// <summary>
+        /// Why New API cannot store <paramref name="name"/> as a model, or null when it can: a comma would split it into
+        /// two models (so the channel would change on every sync), control characters (newline, tab) and names over
+        /// <see cref="MaxModelNameLength"/> characters are not model names. An empty string means a blank name.
+        /// </summary>
+        public static string? ModelNameProblem(string name)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                return string.Empty;
+            }
+
+            if (name.Length > MaxModelNameLength)
+            {
+                return $"a name of {name.Length.ToString(CultureInfo.InvariantCulture)} characters (over {MaxModelNameLength.ToString(CultureInfo.InvariantCulture)}) starting '{Shorten(name)}'";
+            }
+
+            if (name.IndexOf(',') >= 0)
+            {
+                return $"'{Shorten(name)}' contains a comma";
+            }
+
+            foreach (char c in name)
+            {
+                if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+                {
+                    return $"'{Shorten(name)}' contains a control character";
+                }
+            }
+
+            return null;
+        }
+
+        private static string Shorten(string name) => Text.DisplayText.Escape(name.Length <= 60 ? name : name.Substring(0, 60) + "…");
+
         /// <summary>
         /// GET /api/channel/fetch_models/{id}: the server asks the provider with the channel's key. A provider failure
         /// arrives as 200 + success:false and is reported as Upstream.

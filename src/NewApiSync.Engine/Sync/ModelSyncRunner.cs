@@ -55,7 +55,7 @@ namespace NewApiSync.Engine.Sync
                 async ct =>
                 {
                     result.Attempts++;
-                    return await _context.Client.FetchUpstreamModelsAsync(channel.Id, ct).ConfigureAwait(false);
+                    return await _context.Client.FetchUpstreamModelsAsync(channel, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
 
