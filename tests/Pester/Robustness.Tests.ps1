@@ -277,3 +277,92 @@ Describe 'Upstream model names New API cannot store are skipped' {
         $record.Reason | Should -BeLike '*returned no models*'
     }
 }
+
+Describe 'Data folder, settings and parameter mistakes give a clear ErrorId and a recommendation' {
+    BeforeEach {
+        $script:savedData = $env:NEWAPISYNC_DATA
+        $script:scratch = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ("nas-robust-" + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $scratch
+    }
+    AfterEach {
+        $env:NEWAPISYNC_DATA = $savedData
+        Restore-NewApiEnvironment
+        Stop-NewApiSandbox
+        Remove-Item -LiteralPath $scratch -Recurse -Force
+    }
+
+    It 'NEWAPISYNC_DATA pointing at a file stops a sync with DataFolderUnusable naming the folder and the variable' {
+        $sbx = Start-NewApiTestSandbox
+        Disconnect-NewApi
+        $file = Join-Path -Path $scratch -ChildPath 'not-a-folder'
+        Set-Content -LiteralPath $file -Value 'x'
+        $env:NEWAPISYNC_DATA = $file
+        $env:NEWAPI_BASE_URL = $sbx.BaseUrl
+        $env:NEWAPI_ACCESS_TOKEN = $sbx.Sandbox.AccessToken
+        $env:NEWAPI_USER_ID = '1'
+        $failure = Get-TerminatingError { Invoke-NewApiModelSync }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'DataFolderUnusable*'
+        $failure.Exception.Message | Should -BeLike "*$file*NEWAPISYNC_DATA*is a file, not a folder*"
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike '*NEWAPISYNC_DATA*'
+        $sbx.Sandbox.Updates | Should -HaveCount 0
+    }
+
+    It 'Set-NewApiSyncSetting with NEWAPISYNC_DATA pointing at a file gives DataFolderUnusable, not a raw IOException' {
+        $file = Join-Path -Path $scratch -ChildPath 'not-a-folder'
+        Set-Content -LiteralPath $file -Value 'x'
+        $env:NEWAPISYNC_DATA = $file
+        $failure = Get-TerminatingError { Set-NewApiSyncSetting -Concurrency 2 }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'DataFolderUnusable*'
+    }
+
+    It 'settings.json being a folder gives SettingsFileInvalid naming it' {
+        $env:NEWAPISYNC_DATA = $scratch
+        $null = New-Item -ItemType Directory -Path (Join-Path -Path $scratch -ChildPath 'settings.json')
+        $failure = Get-TerminatingError { Get-NewApiSyncSetting }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'SettingsFileInvalid*'
+        $failure.Exception.Message | Should -BeLike '*settings.json* is a folder, not a settings file*'
+    }
+
+    It 'Get-NewApiChannel -Name ''['' is refused up front with InvalidWildcardPattern' {
+        $sbx = Start-NewApiTestSandbox
+        $sbx.Sandbox.ClearRequests()
+        $failure = Get-TerminatingError { Get-NewApiChannel -Name '[' }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidWildcardPattern*'
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike '*`[*'
+        $sbx.Sandbox.Requests | Should -HaveCount 0
+    }
+
+    It 'Get-NewApiSyncHistory -Since ([datetime]::MinValue) returns the history instead of failing' {
+        $sbx = Start-NewApiTestSandbox
+        $null = Invoke-NewApiModelSync -ErrorAction SilentlyContinue
+        @(Get-NewApiSyncHistory -Run -Since ([datetime]::MinValue)) | Should -HaveCount 1
+    }
+
+    It 'a bad model pattern names the problem without "(Parameter ''pattern'')"' {
+        $sbx = Start-NewApiTestSandbox
+        $failure = Get-TerminatingError { Invoke-NewApiModelSync -IncludeModel 'gpt-[4' -WhatIf }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidModelPattern*'
+        $failure.Exception.Message | Should -BeLike '*''gpt-`[4''*without a closing*'
+        $failure.Exception.Message | Should -Not -BeLike '*(Parameter*'
+    }
+}
+
+Describe 'Enum-like parameters ignore case' {
+    BeforeAll {
+        $script:sbx = Start-NewApiTestSandbox
+        $null = Invoke-NewApiModelSync -ErrorAction SilentlyContinue
+    }
+    AfterAll { Stop-NewApiSandbox }
+
+    It 'Get-NewApiSyncHistory -Status <Status>' -ForEach @(
+        @{ Status = 'failed'; Expected = @(11) }
+        @{ Status = 'FAILED'; Expected = @(11) }
+        @{ Status = 'all'; Expected = 1..12 }
+    ) {
+        @(Get-NewApiSyncHistory -Status $Status | ForEach-Object -MemberName ChannelId | Sort-Object) | Should -Be $Expected
+    }
+
+    It 'Get-NewApiSyncHistory -Kind sync' {
+        @(Get-NewApiSyncHistory -Run -Kind 'sync') | Should -HaveCount 1
+    }
+}

@@ -231,7 +231,9 @@ namespace NewApiSync.Engine.Journal
             foreach (RunFile file in files)
             {
                 // File names carry the start time to the millisecond; the margin covers a RunId made a little after StartedAt.
-                if (query.Since is DateTimeOffset since && file.NameTimestamp is DateTimeOffset named && named < since - SinceMargin)
+                // (Since near DateTimeOffset.MinValue means "everything": the margin must not underflow.)
+                if (query.Since is DateTimeOffset since && since.UtcTicks > DateTimeOffset.MinValue.UtcTicks + SinceMargin.Ticks &&
+                    file.NameTimestamp is DateTimeOffset named && named < since - SinceMargin)
                 {
                     yield break;
                 }

@@ -61,6 +61,45 @@ namespace NewApiSync.Engine.Storage
             return Path.Combine(home!, ".local", "share", AppFolderName);
         }
 
+        /// <summary>
+        /// Throws <see cref="IOException"/> when <paramref name="dataRoot"/> exists but is a file: every later step would
+        /// fail with a bare "Not a directory".
+        /// </summary>
+        public static void ThrowIfNotFolder(string dataRoot)
+        {
+            if (File.Exists(dataRoot))
+            {
+                throw new IOException($"'{dataRoot}' is a file, not a folder.");
+            }
+        }
+
+        /// <summary>What is wrong with the data folder, in words, from the exception a file operation in it threw.</summary>
+        public static string DescribeProblem(Exception ex, string dataRoot)
+        {
+            if (File.Exists(dataRoot))
+            {
+                return "it is a file, not a folder.";
+            }
+
+            int code = ex.HResult & 0xFFFF;
+            if (ex is IOException && (code == 28 || code == 0x70 || code == 0x27))
+            {
+                return "the disk is full (" + ex.Message + ").";
+            }
+
+            if (ex is UnauthorizedAccessException || (ex is IOException && code == 30))
+            {
+                return "it is read-only or not writable by this user (" + ex.Message + ").";
+            }
+
+            if (ex is DirectoryNotFoundException)
+            {
+                return "it, or a folder above it, does not exist and cannot be created (" + ex.Message + ").";
+            }
+
+            return ex.Message;
+        }
+
         /// <summary>The site key: lower-case normalized base URL, '#', user id (the same text as NewApiConnection.SiteKey).</summary>
         public static string SiteKey(string baseUrl, int userId)
         {

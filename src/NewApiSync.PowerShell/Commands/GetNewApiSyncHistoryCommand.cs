@@ -105,7 +105,8 @@ namespace NewApiSync.PowerShell.Commands
                     default:
                         var query = FillRunQuery(new ResultQuery
                         {
-                            Status = Status == "All" ? null : (ChannelResultStatus)Enum.Parse(typeof(ChannelResultStatus), Status),
+                            // ValidateSet ignores case, as PowerShell users expect of every enum-like value; so must the parse.
+                            Status = string.Equals(Status, "All", StringComparison.OrdinalIgnoreCase) ? null : (ChannelResultStatus)Enum.Parse(typeof(ChannelResultStatus), Status, ignoreCase: true),
                             Search = Search,
                             ChannelIds = ChannelId,
                         });
@@ -155,8 +156,22 @@ namespace NewApiSync.PowerShell.Commands
             query.RunId = RunId;
             query.Kind = Kind;
             query.Last = Last;
-            query.Since = Since is DateTime since ? new DateTimeOffset(since) : null;
+            query.Since = Since is DateTime since ? ToOffset(since) : null;
             return query;
+        }
+
+        // [datetime]::MinValue (or MaxValue) in a time zone east (west) of UTC has no DateTimeOffset: it means "from the
+        // beginning" ("nothing yet"), not an error.
+        private static DateTimeOffset ToOffset(DateTime since)
+        {
+            try
+            {
+                return new DateTimeOffset(since);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return since.Ticks < DateTime.MaxValue.Ticks / 2 ? DateTimeOffset.MinValue : DateTimeOffset.MaxValue;
+            }
         }
 
         private static bool ReadsRun(SyncJournal journal, string runId)

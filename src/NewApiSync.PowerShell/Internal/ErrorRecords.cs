@@ -107,9 +107,89 @@ namespace NewApiSync.PowerShell.Internal
             return record;
         }
 
+        /// <summary>
+        /// The data folder (settings.json and the journal) cannot be used: missing and not creatable, read-only, full, or
+        /// a file. The error names the folder and NEWAPISYNC_DATA, which is how it is moved.
+        /// </summary>
+        public static ErrorRecord ForDataFolder(Exception ex, string dataRoot)
+        {
+            string variable = Engine.Storage.DataDirectory.EnvironmentVariable;
+            bool fromVariable = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable));
+            string resolved;
+            try
+            {
+                resolved = Engine.Storage.DataDirectory.ResolveRoot();
+            }
+            catch (InvalidOperationException)
+            {
+                resolved = string.Empty;
+            }
+
+            string origin = !string.Equals(resolved, dataRoot, StringComparison.Ordinal) ? "this connection's own folder"
+                : fromVariable ? $"set by {variable}" : $"the default; {variable} is not set";
+            string reason = Engine.Storage.DataDirectory.DescribeProblem(ex, dataRoot);
+            ErrorCategory category = ex is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError;
+            return Create("DataFolderUnusable", category,
+                $"NewApiSync cannot use its data folder '{dataRoot}' ({origin}): {reason}", dataRoot,
+                $"Make '{dataRoot}' a writable folder with free space, or set {Engine.Storage.DataDirectory.EnvironmentVariable} to one; it holds settings.json and the run journal. Nothing was changed on the site.",
+                ex);
+        }
+
+        /// <summary>
+        /// ArgumentException appends " (Parameter 'name')" naming a C# parameter the user never saw; the rest of the
+        /// message already says what is wrong.
+        /// </summary>
+        public static string WithoutParameterSuffix(string message, Exception? inner)
+        {
+            for (Exception? e = inner; e is not null; e = e.InnerException)
+            {
+                if (e is ArgumentException { ParamName: string name } && !string.IsNullOrEmpty(name))
+                {
+                    string suffix = $" (Parameter '{name}')";
+                    int at = message.IndexOf(suffix, StringComparison.Ordinal);
+                    if (at >= 0)
+                    {
+                        message = message.Remove(at, suffix.Length);
+                    }
+                }
+            }
+
+            return message;
+        }
+
+        /// <summary>
+        /// Wildcard patterns as PowerShell reads them, refused up front with a clear error instead of failing in the
+        /// middle of matching (WildcardPattern throws only when it is first used).
+        /// </summary>
+        public static WildcardPattern[]? Patterns(PSCmdlet cmdlet, string[]? texts, string parameter)
+        {
+            if (texts is null)
+            {
+                return null;
+            }
+
+            var patterns = new WildcardPattern[texts.Length];
+            for (int i = 0; i < texts.Length; i++)
+            {
+                patterns[i] = new WildcardPattern(texts[i], WildcardOptions.IgnoreCase);
+                try
+                {
+                    patterns[i].IsMatch(string.Empty);
+                }
+                catch (WildcardPatternException ex)
+                {
+                    cmdlet.ThrowTerminatingError(Create("InvalidWildcardPattern", ErrorCategory.InvalidArgument,
+                        $"-{parameter} '{texts[i]}' is not a valid wildcard pattern: a '[' needs a closing ']'.", texts[i],
+                        $"To match the character itself, escape it with a backtick: -{parameter} '`['. Wildcards: * any text, ? one character, [abc] one of these.", ex));
+                }
+            }
+
+            return patterns;
+        }
+
         public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target, string? recommendedAction = null, Exception? inner = null)
         {
-            message = DisplayText.Escape(message);
+            message = DisplayText.Escape(WithoutParameterSuffix(message, inner));
             var exception = category switch
             {
                 ErrorCategory.InvalidArgument => (Exception)new ArgumentException(message, inner),
