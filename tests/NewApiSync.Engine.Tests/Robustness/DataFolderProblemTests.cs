@@ -27,7 +27,7 @@ namespace NewApiSync.Engine.Tests.Robustness
         [Theory]
         [InlineData(28, "the disk is full")]
         [InlineData(0x70, "the disk is full")]
-        [InlineData(30, "read-only")]
+        [InlineData(30, "it is read-only")]
         public void Io_Errors_Are_Named_By_Their_Cause(int code, string expected)
         {
             var ex = new IOException("No space left on device", code);
