@@ -85,10 +85,17 @@ namespace NewApiSync.Sandbox
             SandboxFaultKind.Unauthorized => Envelope(401, false, Say("无权进行此操作，access token 无效", "access token is invalid"), null, "AUTH_UNAUTHORIZED"),
             SandboxFaultKind.Forbidden => Envelope(403, false, Say("无权进行此操作，权限不足", "permission denied"), null, "AUTH_FORBIDDEN"),
             SandboxFaultKind.WrongShape => SandboxReply.Text(200, "application/json", "{\"success\":true,\"message\":\"\",\"data\":42}"),
-            SandboxFaultKind.CustomReply => SandboxReply.Text(fault.Status, fault.ContentType, fault.Body),
+            SandboxFaultKind.CustomReply => CustomReply(fault),
             SandboxFaultKind.Redirect => SandboxReply.Text(302, "text/html", "<a href=\"" + fault.Location + "\">Found</a>").WithLocation(fault.Location),
             _ => null,
         };
+
+        private static SandboxReply CustomReply(SandboxFault fault)
+        {
+            SandboxReply reply = fault.BodyBytes is byte[] bytes ? new SandboxReply(fault.Status, fault.ContentType, bytes) : SandboxReply.Text(fault.Status, fault.ContentType, fault.Body);
+            reply.CloseDelimited = fault.OmitContentLength;
+            return reply;
+        }
 
         private static SandboxReply BadGateway() =>
             SandboxReply.Text(502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>");

@@ -52,6 +52,100 @@ namespace NewApiSync.Benchmarks
             };
         }
 
+        /// <summary>Runs <see cref="BigRepliesChildAsync"/> in a fresh process, so its peak memory is its own.</summary>
+        public static IEnumerable<Figure> BigReplies(int channels, int megabytes)
+        {
+            const string section = "Memory under big replies";
+            string self = typeof(Robustness).Assembly.Location;
+            var start = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(self);
+            start.ArgumentList.Add("--big-replies-child");
+            start.ArgumentList.Add(channels.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(megabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var child = System.Diagnostics.Process.Start(start)!;
+            string output = child.StandardOutput.ReadToEnd();
+            child.WaitForExit();
+            string? line = output.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+            if (line is null)
+            {
+                return new[] { new Figure(section, "Peak working set", "failed", Note: "the child process reported nothing: " + output.Trim()) };
+            }
+
+            string[] parts = line.Split(' ');
+            long peak = long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            long baseline = long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+            double seconds = double.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture);
+            string failed = parts[4];
+            long target = 500L * 1024 * 1024;
+            return new[]
+            {
+                new Figure(section, $"Peak working set, {channels} concurrent {megabytes} MB replies", Mib(peak), "500.0 MiB", (double)peak / target, 1.0,
+                    $"whole process incl. the sandbox's shared {megabytes} MB body and {Mib(baseline)} before the run; {channels} channels at concurrency {channels}, each fetch_models reply ~{megabytes} MB of model names (over the 20,000-name limit, so each channel fails Protocol, no retries); {failed}; {seconds:0.0} s; issue 12 measured 1.9 GB before the large-reply budget"),
+            };
+        }
+
+        /// <summary>The child side: 16 channels whose fetch_models replies are each ~70 MB, all fetched at once.</summary>
+        public static async Task<int> BigRepliesChildAsync(int channels, int megabytes)
+        {
+            byte[] body = ModelListBody(megabytes * 1_000_000);
+            SandboxSite site = SandboxSite.CreateGenerated(channels, 3, seed: 5);
+            using var server = SandboxServer.Start(site);
+            foreach (SandboxChannel channel in site.Snapshot())
+            {
+                                // No Content-Length: the client learns the size only by reading, as from a proxy that streams its reply.
+                server.Faults.Add(new SandboxFault(SandboxRoute.FetchModels, SandboxFaultKind.CustomReply) { ChannelId = channel.Id, BodyBytes = body, ContentType = "application/json", OmitContentLength = true });
+            }
+
+            GC.Collect();
+            long baseline = System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
+            var options = new RunOptions { Concurrency = channels, MaxRetries = 0, RequestsPerMinute = RunOptions.MaxRequestsPerMinute, Burst = RunOptions.MaxBurst };
+            long managedPeak = 0;
+            using var sampler = new Timer(_ => managedPeak = Math.Max(managedPeak, GC.GetTotalMemory(false)), null, 0, 5);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            NewApiSyncRun run;
+            using (RunContext context = RunContext.Create(Connect(server), options))
+            {
+                var runner = new ModelSyncRunner(context, new SyncPlanner());
+                IReadOnlyList<ChannelTarget> targets = await runner.ListAllAsync(null, CancellationToken.None);
+                run = await runner.RunAsync(new NewApiSyncRun { RunId = RunIds.New(DateTimeOffset.UtcNow), BaseUrl = server.BaseUrl, UserId = server.UserId, StartedAt = DateTimeOffset.UtcNow },
+                    targets, NullRunRecorder.Instance, new RunCallbacks(), CancellationToken.None);
+            }
+
+            double seconds = clock.Elapsed.TotalSeconds;
+            long peak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
+            Console.WriteLine(FormattableString.Invariant($"RESULT {peak} {baseline} {seconds:0.0} {run.Failed}-failed-{run.Succeeded}-succeeded {managedPeak}"));
+            return 0;
+        }
+
+        // {"success":true,"message":"","data":["model-0000001-…", …]} of about the given size.
+        private static byte[] ModelListBody(int bytes)
+        {
+            // Written as bytes straight away, so building it leaves no large garbage in the measured process.
+            var body = new System.IO.MemoryStream(bytes + 64);
+            void Write(string ascii)
+            {
+                foreach (char c in ascii)
+                {
+                    body.WriteByte((byte)c);
+                }
+            }
+
+            Write("{\"success\":true,\"message\":\"\",\"data\":[");
+            for (int i = 0; body.Length < bytes; i++)
+            {
+                Write(i > 0 ? ",\"upstream-model-" : "\"upstream-model-");
+                Write(i.ToString("D9", System.Globalization.CultureInfo.InvariantCulture));
+                Write("-preview\"");
+            }
+
+            Write("]}");
+            return body.ToArray();
+        }
+
         private static NewApiConnection Connect(SandboxServer server)
         {
             using var token = new SecureString();

@@ -534,8 +534,17 @@ namespace NewApiSync.Engine.Api
 
                         using HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
                         status = (int)response.StatusCode;
-                        byte[] content = await ReadBoundedAsync(response, request, ct).ConfigureAwait(false);
-                        return Interpret(response, content, request, body is not null);
+                        ReplyBody content = await ReadBoundedAsync(response, request, ct).ConfigureAwait(false);
+                        try
+                        {
+                            // On success the reply owns the body (and its large-reply slot) until the caller disposes it.
+                            return Interpret(response, content, request, body is not null);
+                        }
+                        catch
+                        {
+                            content.Dispose();
+                            throw;
+                        }
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -580,34 +589,86 @@ namespace NewApiSync.Engine.Api
             }
         }
 
-        private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, string request, CancellationToken cancellationToken)
+        /// <summary>Replies larger than this count against the process-wide budget of large replies.</summary>
+        public const int LargeReplyBytes = 4 * 1024 * 1024;
+
+        /// <summary>How many large replies the whole process reads and parses at once (documented in about_NewApiSync).</summary>
+        public const int LargeReplySlots = 1;
+
+        // Process-wide, not per client or per run: 16 workers each buffering and parsing a 70 MB reply peaked at 1.9 GB.
+        // A reply takes a slot before it grows past LargeReplyBytes (at once, when its Content-Length says it will) and
+        // keeps it until the caller has disposed the parsed reply, so one large body and its document exist at a time; the
+        // others wait with their bodies still in the socket. Real replies are far below the threshold.
+        private static readonly SemaphoreSlim LargeReplies = new SemaphoreSlim(LargeReplySlots, LargeReplySlots);
+
+        private async Task<ReplyBody> ReadBoundedAsync(HttpResponseMessage response, string request, CancellationToken cancellationToken)
         {
             long limit = _options.MaxResponseBytes;
-            if (response.Content.Headers.ContentLength is long declared && declared > limit)
+            long? declared = response.Content.Headers.ContentLength;
+            if (declared is long tooBig && tooBig > limit)
             {
                 throw TooLarge(request, (int)response.StatusCode);
             }
 
-            using Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            byte[] chunk = new byte[81920];
-            while (true)
+            bool holdsSlot = false;
+            byte[] buffer;
+            try
             {
-                int read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                if (declared is long big && big > LargeReplyBytes)
                 {
-                    break;
+                    await LargeReplies.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    holdsSlot = true;
                 }
 
-                if (buffer.Length + read > limit)
+                using Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                // The exact size at once when the server declared it: no doubling, no copy at the end. (Not the shared
+                // ArrayPool: it keeps big arrays per thread and per core, which is exactly the growth to avoid.)
+                buffer = new byte[declared is long exact ? (int)Math.Max(1, exact) : 81920];
+                int length = 0;
+                while (true)
                 {
-                    throw TooLarge(request, (int)response.StatusCode);
+                    if (length == buffer.Length || (declared is long known && length >= known))
+                    {
+                        if (declared is long done && length >= done)
+                        {
+                            break;
+                        }
+
+                        if (!holdsSlot && (long)buffer.Length * 2 > LargeReplyBytes)
+                        {
+                            await LargeReplies.WaitAsync(cancellationToken).ConfigureAwait(false);
+                            holdsSlot = true;
+                        }
+
+                        Array.Resize(ref buffer, (int)Math.Min(limit + 1, (long)buffer.Length * 2));
+                    }
+
+                    int read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                    if (length > limit)
+                    {
+                        throw TooLarge(request, (int)response.StatusCode);
+                    }
                 }
 
-                buffer.Write(chunk, 0, read);
+                var body = new ReplyBody(buffer, length, holdsSlot ? LargeReplies : null);
+                holdsSlot = false;
+                return body;
             }
-
-            return buffer.ToArray();
+            finally
+            {
+                if (holdsSlot)
+                {
+                    // Refused or failed half-way: its buffers are garbage now, as after a reply's normal end.
+                    GC.Collect();
+                    LargeReplies.Release();
+                }
+            }
         }
 
         private NewApiException TooLarge(string request, int status) =>
@@ -617,9 +678,14 @@ namespace NewApiSync.Engine.Api
                 HttpStatus = status,
             };
 
-        private ApiReply Interpret(HttpResponseMessage response, byte[] content, string request, bool isWrite)
+        private ApiReply Interpret(HttpResponseMessage response, ReplyBody content, string request, bool isWrite)
         {
             int status = (int)response.StatusCode;
+            if (content.Length > LargeReplyBytes)
+            {
+                RefuseHugeDataArray(content, request, status);
+            }
+
             JsonDocument? document = TryParse(content);
             string? serverMessage = null, serverCode = null;
             bool? success = null;
@@ -681,7 +747,7 @@ namespace NewApiSync.Engine.Api
                     };
                 }
 
-                return new ApiReply(document!, data);
+                return new ApiReply(document!, data, content);
             }
 
             document?.Dispose();
@@ -817,7 +883,56 @@ namespace NewApiSync.Engine.Api
             return TimeSpan.FromSeconds(Math.Min(60, seconds));
         }
 
-        private static JsonDocument? TryParse(byte[] content)
+        /// <summary>
+        /// A big reply whose <c>data</c> array holds more items than any real one (a page has 100 channels, a model list
+        /// at most <see cref="ChannelJson.MaxUpstreamModels"/> names) is refused before it becomes a JsonDocument, whose
+        /// index alone is as large as the reply. The scan allocates nothing; malformed JSON is left to the parse.
+        /// </summary>
+        private static void RefuseHugeDataArray(ReplyBody content, string request, int status)
+        {
+            var reader = new Utf8JsonReader(content.Memory.Span, new JsonReaderOptions { MaxDepth = 64 });
+            try
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    bool isData = reader.ValueTextEquals("data"u8);
+                    reader.Read();
+                    if (!isData || reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    int items = 0;
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        reader.Skip();
+                        if (++items > ChannelJson.MaxUpstreamModels)
+                        {
+                            throw new NewApiException(NewApiErrorKind.Protocol,
+                                $"{request}: the reply's data holds more than {ChannelJson.MaxUpstreamModels.ToString("N0", CultureInfo.InvariantCulture)} items ({content.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes); no model list or channel page is that long, so it was refused.")
+                            {
+                                Request = request,
+                                HttpStatus = status,
+                            };
+                        }
+                    }
+
+                    return;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON, or cut short: the parse that follows says so.
+            }
+        }
+
+        private static JsonDocument? TryParse(ReplyBody content)
         {
             if (content.Length == 0)
             {
@@ -826,7 +941,8 @@ namespace NewApiSync.Engine.Api
 
             try
             {
-                return JsonDocument.Parse(content, new JsonDocumentOptions { MaxDepth = 64 });
+                // Parses over the body's own buffer: the document keeps a reference, not a copy.
+                return JsonDocument.Parse(content.Memory, new JsonDocumentOptions { MaxDepth = 64 });
             }
             catch (JsonException)
             {
@@ -834,7 +950,7 @@ namespace NewApiSync.Engine.Api
             }
         }
 
-        private static string DescribeBody(HttpResponseMessage response, byte[] content)
+        private static string DescribeBody(HttpResponseMessage response, ReplyBody content)
         {
             if (content.Length == 0)
             {
@@ -905,20 +1021,61 @@ namespace NewApiSync.Engine.Api
             }
         }
 
-        /// <summary>A parsed success envelope; disposing it frees the document behind <see cref="Data"/>.</summary>
+        /// <summary>
+        /// A parsed success envelope; disposing it frees the document behind <see cref="Data"/> and the body under it
+        /// (with its large-reply slot).
+        /// </summary>
         private readonly struct ApiReply : IDisposable
         {
-            public ApiReply(JsonDocument document, JsonElement data)
+            public ApiReply(JsonDocument document, JsonElement data, ReplyBody body)
             {
                 Document = document;
                 Data = data;
+                Body = body;
             }
 
             public JsonDocument Document { get; }
 
             public JsonElement Data { get; }
 
-            public void Dispose() => Document?.Dispose();
+            private ReplyBody Body { get; }
+
+            public void Dispose()
+            {
+                Document?.Dispose();
+                Body?.Dispose();
+            }
+        }
+
+        /// <summary>A reply's bytes; a large one holds one of the process's large-reply slots until disposed.</summary>
+        private sealed class ReplyBody : IDisposable
+        {
+            private SemaphoreSlim? _slot;
+
+            public ReplyBody(byte[] buffer, int length, SemaphoreSlim? slot)
+            {
+                Memory = new ReadOnlyMemory<byte>(buffer, 0, length);
+                _slot = slot;
+            }
+
+            public ReadOnlyMemory<byte> Memory { get; }
+
+            public int Length => Memory.Length;
+
+            public void Dispose()
+            {
+                SemaphoreSlim? slot = Interlocked.Exchange(ref _slot, null);
+                if (slot is null)
+                {
+                    return;
+                }
+
+                // A large reply leaves tens of MB of large-object garbage (its buffer, the grown copies before it); the GC
+                // would collect it only when its own budget says so, after the next large replies have added theirs.
+                // Large replies are rare, so collecting now is cheap next to the growth it prevents.
+                GC.Collect();
+                slot.Release();
+            }
         }
     }
 }
