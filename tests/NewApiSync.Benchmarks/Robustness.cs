@@ -57,12 +57,19 @@ namespace NewApiSync.Benchmarks
         {
             const string section = "Memory under big replies";
             string self = typeof(Robustness).Assembly.Location;
-            var start = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+            string host = Environment.ProcessPath ?? "dotnet";
+            var start = new System.Diagnostics.ProcessStartInfo(host)
             {
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
-            start.ArgumentList.Add(self);
+
+            // Under the dotnet host the program is its first argument; the apphost (dotnet run) is the program itself.
+            if (string.Equals(System.IO.Path.GetFileNameWithoutExtension(host), "dotnet", StringComparison.OrdinalIgnoreCase))
+            {
+                start.ArgumentList.Add(self);
+            }
+
             start.ArgumentList.Add("--big-replies-child");
             start.ArgumentList.Add(channels.ToString(System.Globalization.CultureInfo.InvariantCulture));
             start.ArgumentList.Add(megabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -80,10 +87,10 @@ namespace NewApiSync.Benchmarks
             long baseline = long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
             double seconds = double.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture);
             string failed = parts[4];
-            long target = 500L * 1024 * 1024;
+            long target = 500L * 1000 * 1000; // the issue's "under 500 MB"
             return new[]
             {
-                new Figure(section, $"Peak working set, {channels} concurrent {megabytes} MB replies", Mib(peak), "500.0 MiB", (double)peak / target, 1.0,
+                new Figure(section, $"Peak working set, {channels} concurrent {megabytes} MB replies", Mib(peak), "476.8 MiB (500 MB)", (double)peak / target, 1.0,
                     $"whole process incl. the sandbox's shared {megabytes} MB body and {Mib(baseline)} before the run; {channels} channels at concurrency {channels}, each fetch_models reply ~{megabytes} MB of model names (over the 20,000-name limit, so each channel fails Protocol, no retries); {failed}; {seconds:0.0} s; issue 12 measured 1.9 GB before the large-reply budget"),
             };
         }
@@ -121,29 +128,26 @@ namespace NewApiSync.Benchmarks
             return 0;
         }
 
-        // {"success":true,"message":"","data":["model-0000001-…", …]} of about the given size.
+        // {"success":true,"message":"","data":[ "upstream-model-000000000-preview", …]} of about the given size, written
+        // into one exact-size array so that building it leaves no garbage in the measured process.
         private static byte[] ModelListBody(int bytes)
         {
-            // Written as bytes straight away, so building it leaves no large garbage in the measured process.
-            var body = new System.IO.MemoryStream(bytes + 64);
-            void Write(string ascii)
+            byte[] head = System.Text.Encoding.ASCII.GetBytes("{\"success\":true,\"message\":\"\",\"data\":[");
+            const int itemBytes = 35; // ,"upstream-model-000000000-preview"
+            int items = (bytes - head.Length - 2) / itemBytes;
+            byte[] body = new byte[head.Length + items * itemBytes + 2];
+            Buffer.BlockCopy(head, 0, body, 0, head.Length);
+            int at = head.Length;
+            for (int i = 0; i < items; i++)
             {
-                foreach (char c in ascii)
-                {
-                    body.WriteByte((byte)c);
-                }
+                // The first item starts with a space instead of a comma, so every item has the same length.
+                string item = (i == 0 ? " \"upstream-model-" : ",\"upstream-model-") + i.ToString("D9", System.Globalization.CultureInfo.InvariantCulture) + "-preview\"";
+                at += System.Text.Encoding.ASCII.GetBytes(item, 0, item.Length, body, at);
             }
 
-            Write("{\"success\":true,\"message\":\"\",\"data\":[");
-            for (int i = 0; body.Length < bytes; i++)
-            {
-                Write(i > 0 ? ",\"upstream-model-" : "\"upstream-model-");
-                Write(i.ToString("D9", System.Globalization.CultureInfo.InvariantCulture));
-                Write("-preview\"");
-            }
-
-            Write("]}");
-            return body.ToArray();
+            body[at] = (byte)']';
+            body[at + 1] = (byte)'}';
+            return body;
         }
 
         private static NewApiConnection Connect(SandboxServer server)

@@ -590,7 +590,7 @@ namespace NewApiSync.Engine.Api
         }
 
         /// <summary>Replies larger than this count against the process-wide budget of large replies.</summary>
-        public const int LargeReplyBytes = 4 * 1024 * 1024;
+        public const int LargeReplyBytes = 1024 * 1024;
 
         /// <summary>How many large replies the whole process reads and parses at once (documented in about_NewApiSync).</summary>
         public const int LargeReplySlots = 1;
