@@ -46,8 +46,6 @@ Describe 'New-NewApiModelRedirect' {
             @{ Standard = 'claude-3.5-sonnet'; Actual = 'claude-3-5-sonnet-20241022' }
             @{ Standard = 'claude-4-sonnet'; Actual = 'claude-sonnet-4-20250514' }
         ) {
-            param($Standard, $Actual)
-
             $mapping.$Standard | Should -BeExactly $Actual
             $result.Added[$Standard] | Should -BeExactly $Actual
             Get-SandboxModel -Sandbox $sbx -Id 2 | Should -Contain $Standard
@@ -111,8 +109,6 @@ Describe 'New-NewApiModelRedirect' {
             @{ Id = 8 }
             @{ Id = 12 }
         ) {
-            param($Id)
-
             $skipped = $results | Where-Object { $_.ChannelId -eq $Id }
             $skipped.Status | Should -Be 'Skipped'
             $skipped.Reason | Should -Match '-IncludeDisabled'
@@ -154,6 +150,14 @@ Describe 'New-NewApiModelRedirect' {
             $null = New-NewApiModelRedirect -Id 2 -StandardModel 'claude-4-sonnet' -Force
             (Get-SandboxMapping -Sandbox $sbx -Id 2 | ConvertFrom-Json).'claude-4-sonnet' | Should -BeExactly 'claude-sonnet-4-20250514'
         }
+
+        It 'journals the text it replaced, so -Force can be undone' {
+            $record = @(Get-NewApiSyncHistory -Kind Redirect -ChannelId 2)
+            $record | Should -HaveCount 1
+            $record[0].Kind | Should -Be 'Redirect'
+            $record[0].Status | Should -Be 'Succeeded'
+            $record[0].OldModelMapping | Should -BeExactly '{broken'
+        }
     }
 
     Context '-WhatIf' {
@@ -193,9 +197,8 @@ Describe 'New-NewApiModelRedirect' {
             @{ Name = 'a blank name'; StandardModel = @(' '); ErrorId = 'InvalidStandardModel' }
             @{ Name = 'a bare prefix'; StandardModel = @('openai/'); ErrorId = 'InvalidStandardModel' }
             @{ Name = 'an empty string'; StandardModel = @('gpt-4o', ''); ErrorId = 'ParameterArgumentValidationError' }
+            @{ Name = 'a name given twice'; StandardModel = @('gpt-4o', 'GPT-4o'); ErrorId = 'InvalidStandardModel' }
         ) {
-            param($Name, $StandardModel, $ErrorId)
-
             $sbx.Sandbox.ClearRequests()
             $errorRecord = Get-TerminatingError { New-NewApiModelRedirect -StandardModel $StandardModel }
             $errorRecord.FullyQualifiedErrorId | Should -BeExactly "$ErrorId,$NewCmd"
@@ -309,9 +312,15 @@ Describe 'Clear-NewApiModelRedirect' {
             @{ Id = 6; Status = 'Cleared' }
             @{ Id = 4; Status = 'Skipped' }
         ) {
-            param($Id, $Status)
-
             ($results | Where-Object { $_.ChannelId -eq $Id }).Status | Should -Be $Status
+        }
+
+        It 'gives every channel asked for a result' {
+            $results | Should -HaveCount 3
+        }
+
+        It 'does not write the channel without a mapping' {
+            @($sbx.Sandbox.Updates | Where-Object { $_.Body -match '"id":4\b' }) | Should -HaveCount 0
         }
 
         It 'reports one non-terminating ChannelClearFailed error and keeps going' {
@@ -340,16 +349,18 @@ Describe 'Get-NewApiStandardModel' {
         @{ Filter = '-Name gpt-4*'; Arguments = @{ Name = 'gpt-4*' }; Prefix = 'gpt-4' }
         @{ Filter = '-Vendor g*'; Arguments = @{ Vendor = 'g*' }; Prefix = '' }
     ) {
-        param($Filter, $Arguments, $Prefix)
-
         $models = @(Get-NewApiStandardModel @Arguments)
         $models | Should -Not -BeNullOrEmpty
         $models.Count | Should -BeLessThan $all.Count
         $models | ForEach-Object { $_.Name | Should -BeLike "$Prefix*" }
     }
 
-    It 'takes the name by position' {
+    It 'takes the name, or a wildcard, by position' {
         @(Get-NewApiStandardModel 'gpt-4o').Name | Should -Be @('gpt-4o')
+        $models = @(Get-NewApiStandardModel 'gpt-4*')
+        $models | Should -Not -BeNullOrEmpty
+        $models.Count | Should -BeLessThan $all.Count
+        $models | ForEach-Object -Process { $_.Name | Should -BeLike 'gpt-4*' }
     }
 
     It 'writes nothing, and no error, when nothing matches' {

@@ -45,6 +45,7 @@ Describe 'Invoke-NewApiModelSync' {
             $syncErrors | Should -HaveCount 1
             $syncErrors[0].FullyQualifiedErrorId | Should -BeExactly "ChannelSyncFailed,$Cmd"
             $syncErrors[0].TargetObject.ChannelId | Should -Be 11
+            [object]::ReferenceEquals($syncErrors[0].TargetObject, ($results | Where-Object { $_.Status -eq 'Failed' })) | Should -BeTrue
             $syncErrors[0].Exception.Message | Should -Match ([regex]::Escape('OpenAI reseller (expired key)'))
             $syncErrors[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         }
@@ -113,8 +114,6 @@ Describe 'Invoke-NewApiModelSync' {
             @{ Name = 'objects with ChannelId'; Expected = @(2, 7); Script = { [pscustomobject]@{ ChannelId = 7 }, [pscustomobject]@{ ChannelId = 2 } | Invoke-NewApiModelSync } }
             @{ Name = 'a disabled channel given explicitly'; Expected = @(8); Script = { Get-NewApiChannel -Status ManuallyDisabled | Invoke-NewApiModelSync } }
         ) {
-            param($Name, $Expected, $Script)
-
             $results = @(& $Script)
             @($results.ChannelId | Sort-Object) | Should -Be $Expected
             @($results.RunId | Select-Object -Unique) | Should -HaveCount 1
@@ -213,8 +212,6 @@ Describe 'Invoke-NewApiModelSync' {
             @{ Name = '-ChannelTimeoutSec -5'; Arguments = @{ ChannelTimeoutSec = -5 } }
             @{ Name = '-Id 0'; Arguments = @{ Id = 0 } }
         ) {
-            param($Name, $Arguments)
-
             $sbx.Sandbox.ClearRequests()
             $errorRecord = Get-TerminatingError { Invoke-NewApiModelSync @Arguments }
             $errorRecord.FullyQualifiedErrorId | Should -BeExactly "ParameterArgumentValidationError,$Cmd"
@@ -234,9 +231,12 @@ Describe 'Invoke-NewApiModelSync' {
             $null = $sbx.Sandbox.Faults.FailNext('FetchModels', 'Unauthorized', 1, 2)
             $sbx.Sandbox.ClearRequests()
 
+            $Error.Clear()
             $errorRecord = Get-TerminatingError { Invoke-NewApiModelSync }
 
             $errorRecord.FullyQualifiedErrorId | Should -BeExactly "NewApiAuthenticationFailed,$Cmd"
+            # One error for the run: the channel that met the refusal writes no ChannelSyncFailed of its own.
+            @($Error | Where-Object { $_.FullyQualifiedErrorId -like 'ChannelSyncFailed*' }) | Should -HaveCount 0
             $errorRecord.CategoryInfo.Category | Should -Be 'AuthenticationError'
             # Not retried: channel 2's models were fetched exactly once.
             @($sbx.Sandbox.Requests | Where-Object { $_.Route -eq 'FetchModels' -and $_.ChannelId -eq 2 }).Count | Should -Be 1
@@ -306,6 +306,37 @@ Describe 'Invoke-NewApiModelSync' {
             [Environment]::SetEnvironmentVariable('NEWAPI_USER_ID', 'admin')
             $errorRecord = Get-TerminatingError { Invoke-NewApiModelSync }
             $errorRecord.FullyQualifiedErrorId | Should -BeExactly "NewApiConfigurationInvalid,$Cmd"
+        }
+    }
+
+    Context 'A site from the NEWAPI_* variables over plain http' {
+        BeforeAll {
+            Stop-NewApiSandbox
+            # -FailedOnly on an empty journal resolves the connection and returns before any request, and .invalid
+            # never resolves: no traffic leaves this machine.
+            $savedDataRoot = $env:NEWAPISYNC_DATA
+            $env:NEWAPISYNC_DATA = Join-Path -Path $TestDrive -ChildPath 'data'
+            Restore-NewApiEnvironment -Value @{ NEWAPI_BASE_URL = 'http://newapi.invalid'; NEWAPI_ACCESS_TOKEN = 'tok-insecure-1234'; NEWAPI_USER_ID = '1' }
+            $everything = @(Invoke-NewApiModelSync -FailedOnly *>&1)
+            $warnings = @($everything | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object -MemberName Message)
+        }
+
+        AfterAll {
+            Restore-NewApiEnvironment
+            $env:NEWAPISYNC_DATA = $savedDataRoot
+        }
+
+        It 'warns that the token would travel unencrypted, naming the variable' {
+            @($warnings | Where-Object { $_ -like '*plain http://*' -and $_ -like '*NEWAPI_BASE_URL*' }) | Should -HaveCount 1
+        }
+
+        It 'still says plainly that there is nothing to re-run' {
+            @($warnings | Where-Object { $_ -like '*nothing to re-run*' }) | Should -HaveCount 1
+        }
+
+        It 'shows the token in no stream' {
+            $everything | Should -Not -BeNullOrEmpty
+            ($everything | Out-String) | Should -Not -BeLike '*tok-insecure-1234*'
         }
     }
 }
