@@ -91,7 +91,7 @@ namespace NewApiSync.Benchmarks
             return new[]
             {
                 new Figure(section, $"Peak working set, {channels} concurrent {megabytes} MB replies", Mib(peak), "476.8 MiB (500 MB)", (double)peak / target, 1.0,
-                    $"whole process incl. the sandbox's shared {megabytes} MB body and {Mib(baseline)} before the run; {channels} channels at concurrency {channels}, each fetch_models reply ~{megabytes} MB of model names (over the 20,000-name limit, so each channel fails Protocol, no retries); {failed}; {seconds:0.0} s; issue 12 measured 1.9 GB before the large-reply budget"),
+                    $"whole process incl. the sandbox's shared {megabytes} MB body and {Mib(baseline)} before the run; {channels} channels at concurrency {channels}, each fetch_models reply ~{megabytes} MB of model names with no Content-Length (read until the 64 MiB cap refuses it; each channel fails Protocol, no retries); {failed}; {seconds:0.0} s; issue 12 measured 1.9 GB before the large-reply budget"),
             };
         }
 
