@@ -307,6 +307,21 @@ Describe 'Data folder, settings and parameter mistakes give a clear ErrorId and 
         $sbx.Sandbox.Updates | Should -HaveCount 0
     }
 
+    It 'a data folder that cannot be created stops a sync with DataFolderUnusable before anything is written' {
+        $sbx = Start-NewApiTestSandbox
+        Disconnect-NewApi
+        # Nothing can be created under /proc, not even by root: the folder is missing for good.
+        $missing = '/proc/nas-robustness-missing/data'
+        $env:NEWAPISYNC_DATA = $missing
+        $env:NEWAPI_BASE_URL = $sbx.BaseUrl
+        $env:NEWAPI_ACCESS_TOKEN = $sbx.Sandbox.AccessToken
+        $env:NEWAPI_USER_ID = '1'
+        $failure = Get-TerminatingError { Invoke-NewApiModelSync }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'DataFolderUnusable*'
+        $failure.Exception.Message | Should -BeLike "*$missing*NEWAPISYNC_DATA*"
+        $sbx.Sandbox.Updates | Should -HaveCount 0
+    }
+
     It 'Set-NewApiSyncSetting with NEWAPISYNC_DATA pointing at a file gives DataFolderUnusable, not a raw IOException' {
         $file = Join-Path -Path $scratch -ChildPath 'not-a-folder'
         Set-Content -LiteralPath $file -Value 'x'
