@@ -15,6 +15,9 @@ namespace NewApiSync.Engine.Runs
 
         public Action<RunProgress>? Progress { get; set; }
 
+        /// <summary>Called once the run's header is journaled, before the first channel starts (the run id is known from here).</summary>
+        public Action<NewApiSyncRun>? Started { get; set; }
+
         /// <summary>
         /// Asks whether to write a change (ShouldProcess): target, action. False under -WhatIf or when the user says
         /// no. Null means yes.
