@@ -166,10 +166,11 @@ Describe 'Messages show control and bidi characters escaped' {
         $sbx = Start-NewApiTestSandbox
         $evil = "evil`e]0;owned`a`u{202E}name"
         $null = $sbx.Sandbox.Site.Change(11, { param($channel) $channel.Name = $evil })
-        $records = Invoke-NewApiModelSync -Id 11 -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures[0].ErrorDetails.Message | Should -BeLike '*evil\x1B]0;owned\x07\u202Ename*'
-        $failures[0].ErrorDetails.Message | Should -Not -Match "[`e`a]"
-        $records.ChannelName | Should -Be $evil
+        $records = Invoke-NewApiModelSync -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failure = @($failures | Where-Object { $_.TargetObject.ChannelId -eq 11 })[0]
+        $failure.ErrorDetails.Message | Should -BeLike '*evil\x1B]0;owned\x07\u202Ename*'
+        $failure.ErrorDetails.Message | Should -Not -Match "[`e`a]"
+        @($records | Where-Object { $_.ChannelId -eq 11 }).ChannelName | Should -Be $evil
     }
 }
 
