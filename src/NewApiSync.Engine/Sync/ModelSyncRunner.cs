@@ -70,7 +70,7 @@ namespace NewApiSync.Engine.Sync
                 async ct =>
                 {
                     result.Attempts++;
-                    return await _context.Client.FetchUpstreamModelsAsync(first.Id, ct).ConfigureAwait(false);
+                    return await _context.Client.FetchUpstreamModelsAsync(first, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
 
