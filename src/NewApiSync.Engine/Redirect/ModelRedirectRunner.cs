@@ -93,11 +93,11 @@ namespace NewApiSync.Engine.Redirect
 
             result.NewModels = plan.NewModels.ToArray();
             result.NewModelMapping = plan.MappingChanged ? plan.NewMapping!.ToJson() : null;
-            if (!await callbacks.ConfirmAsync(channel.ToString(), Action(plan)).ConfigureAwait(false))
+            string action = Action(plan);
+            if (!await callbacks.ConfirmAsync(channel.ToString(), action).ConfigureAwait(false))
             {
-                output.Status = RedirectStatus.Skipped;
-                output.Reason = "Not written: -WhatIf, or the change was declined.";
-                return Skip(result, output.Reason);
+                // A preview keeps the planned status (Updated, Cleared) in its output, so -WhatIf | Where-Object Changed finds it.
+                return RunPreview.NotWritten(result, char.ToLowerInvariant(action[0]) + action.Substring(1));
             }
 
             await _updater.WriteAsync(
@@ -142,6 +142,8 @@ namespace NewApiSync.Engine.Redirect
                 ? planned
                 : new NewApiModelRedirectResult { RunId = record.RunId, ChannelId = record.ChannelId };
             output.ChannelName = record.ChannelName;
+            output.Changed = record.Changed;
+            output.WhatIf = record.WhatIf;
             output.Status = record.Status switch
             {
                 ChannelResultStatus.Failed => RedirectStatus.Failed,

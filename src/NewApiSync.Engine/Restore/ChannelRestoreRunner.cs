@@ -93,9 +93,8 @@ namespace NewApiSync.Engine.Restore
             string action = plan.Describe(current);
             if (!await callbacks.ConfirmAsync(current.ToString(), action).ConfigureAwait(false))
             {
-                result.Status = ChannelResultStatus.Skipped;
-                result.Reason = "Not written: -WhatIf, or the restore was declined.";
-                return result;
+                string? names = RunPreview.ModelChanges(result.AddedModels, result.RemovedModels);
+                return RunPreview.NotWritten(result, char.ToLowerInvariant(action[0]) + action.Substring(1) + (names is null ? string.Empty : " (" + names + ")"));
             }
 
             var update = new ChannelUpdate(current.Id)

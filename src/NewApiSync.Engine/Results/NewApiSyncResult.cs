@@ -23,8 +23,15 @@ namespace NewApiSync.Engine.Results
 
         public ChannelResultStatus Status { get; set; }
 
-        /// <summary>True when the server now holds something different because of this run.</summary>
+        /// <summary>
+        /// True when the server now holds something different because of this run; in a -WhatIf preview, true when the
+        /// run would change the channel.
+        /// </summary>
         public bool Changed { get; set; }
+
+        /// <summary>True on every record of a -WhatIf preview, which wrote nothing; previews are never journaled.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool WhatIf { get; set; }
 
         public string[] OldModels { get; set; } = Array.Empty<string>();
 

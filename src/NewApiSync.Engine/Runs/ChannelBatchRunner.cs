@@ -124,6 +124,7 @@ namespace NewApiSync.Engine.Runs
             OldModels = target.Channel?.Models ?? Array.Empty<string>(),
             NewModels = target.Channel?.Models ?? Array.Empty<string>(),
             StartedAt = _context.Time.GetUtcNow(),
+            WhatIf = run.WhatIf,
         };
 
         private NewApiSyncResult Finish(NewApiSyncResult result, ChannelResultStatus status, string reason)

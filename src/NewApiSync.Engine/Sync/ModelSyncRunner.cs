@@ -104,11 +104,11 @@ namespace NewApiSync.Engine.Sync
                 result.NewModelMapping = newMapping.ToJson();
             }
 
-            if (!await callbacks.ConfirmAsync(channel.ToString(), $"Update models ({diff}){mappingAction}").ConfigureAwait(false))
+            // The prompt and the preview name the models (as far as RunPreview.NamesShown), not only their counts.
+            string? names = RunPreview.ModelChanges(diff.Added, diff.Removed);
+            if (!await callbacks.ConfirmAsync(channel.ToString(), $"Update models ({diff}{(names is null ? string.Empty : ": " + names)}){mappingAction}").ConfigureAwait(false))
             {
-                result.Status = ChannelResultStatus.Skipped;
-                result.Reason = "Not written: -WhatIf, or the change was declined.";
-                return result;
+                return RunPreview.NotWritten(result, (names ?? "update models") + mappingAction);
             }
 
             // Models are sent even when only the mapping changes: a redirect's alias must be in models to route.

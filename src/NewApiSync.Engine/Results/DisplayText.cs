@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using NewApiSync.Engine.Api;
+
+namespace NewApiSync.Engine.Results
+{
+    /// <summary>
+    /// Text as the format views (module/NewApiSync.Format.ps1xml) show it. Names and messages come from the server and
+    /// its upstreams, so a control character (ESC, BEL, CR) or a bidi override (U+202E) in them could set the window
+    /// title, clear the screen or reorder what an admin reads: views show such characters as visible escapes like
+    /// <c>\x1B</c> and <c>\u202E</c>, while the objects keep the raw data.
+    /// </summary>
+    public static class DisplayText
+    {
+        private static readonly Regex StatusCode = new Regex(@"\bstatus(?: code)?:?\s*(?<code>[1-5]\d\d)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>The text with every control or bidi-formatting character replaced by a visible escape; null stays null.</summary>
+        public static string? Safe(string? text)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            int first = IndexOfUnsafe(text);
+            if (first < 0)
+            {
+                return text;
+            }
+
+            var builder = new StringBuilder(text.Length + 8);
+            builder.Append(text, 0, first);
+            for (int i = first; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (!IsUnsafe(c))
+                {
+                    builder.Append(c);
+                }
+                else if (c <= '\u00FF')
+                {
+                    builder.Append("\\x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                }
+            }
+
+            return builder.ToString();
+        }
+
+        /// <summary>Names joined for a table or list cell, each made safe.</summary>
+        public static string Join(IEnumerable<string>? names, string separator = ", ")
+        {
+            if (names is null)
+            {
+                return string.Empty;
+            }
+
+            var parts = new List<string>();
+            foreach (string name in names)
+            {
+                parts.Add(Safe(name) ?? string.Empty);
+            }
+
+            return string.Join(separator, parts);
+        }
+
+        /// <summary>
+        /// A failure as a table cell: its cause first (the kind of failure and the HTTP or upstream status code), then the
+        /// message, so a narrow column still shows why, e.g. "Upstream 401: The upstream provider of channel 11 …".
+        /// </summary>
+        public static string? Failure(NewApiErrorKind? kind, int? httpStatus, string? error)
+        {
+            if (string.IsNullOrEmpty(error) && kind is null)
+            {
+                return null;
+            }
+
+            string? code = null;
+            if (error is not null && StatusCode.Match(error) is { Success: true } match)
+            {
+                code = match.Groups["code"].Value; // the upstream's own status, reported inside a 200 reply
+            }
+            else if (httpStatus is int status && status >= 300)
+            {
+                code = status.ToString(CultureInfo.InvariantCulture);
+            }
+
+            string cause = string.Join(" ", new[] { kind?.ToString(), code }.Where(part => !string.IsNullOrEmpty(part)));
+            string message = Safe(error) ?? string.Empty;
+            return cause.Length == 0 ? message : message.Length == 0 ? cause : cause + ": " + message;
+        }
+
+        /// <summary>A channel result's message cell: the failure for a failed channel, else the neutral reason.</summary>
+        public static string? Message(NewApiSyncResult result)
+        {
+            if (result is null)
+            {
+                return null;
+            }
+
+            return result.Status == ChannelResultStatus.Failed ? Failure(result.ErrorKind, result.HttpStatus, result.Error) : Safe(result.Reason);
+        }
+
+        /// <summary>A redirect or clear result's message cell: the failure, else the reason, else what a clear removed.</summary>
+        public static string? Message(NewApiModelRedirectResult result)
+        {
+            if (result is null)
+            {
+                return null;
+            }
+
+            if (result.Status == RedirectStatus.Failed)
+            {
+                return Failure(result.ErrorKind, result.HttpStatus, result.Error);
+            }
+
+            if (!string.IsNullOrEmpty(result.Reason))
+            {
+                return Safe(result.Reason);
+            }
+
+            return result.MappingKeysRemoved.Length > 0 ? "Removed " + Join(result.MappingKeysRemoved) : null;
+        }
+
+        /// <summary>"+3 -1", the model counts of a change; ASCII so cron mails and logs show it as it is.</summary>
+        public static string Counts(int added, int removed) => "+" + added.ToString(CultureInfo.InvariantCulture) + " -" + removed.ToString(CultureInfo.InvariantCulture);
+
+        private static int IndexOfUnsafe(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (IsUnsafe(text[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>C0 and C1 controls, DEL, and the characters that change text direction or hide themselves.</summary>
+        private static bool IsUnsafe(char c) =>
+            c < '\u0020'
+            || (c >= '\u007F' && c <= '\u009F')
+            || c == '\u061C'
+            || c == '\u200E' || c == '\u200F'
+            || (c >= '\u202A' && c <= '\u202E')
+            || (c >= '\u2066' && c <= '\u2069');
+    }
+}
