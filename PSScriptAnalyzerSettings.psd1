@@ -23,15 +23,17 @@
             Kind                = 'space'
         }
         PSUseConsistentWhitespace  = @{
-            Enable                          = $true
-            CheckInnerBrace                 = $true
-            CheckOpenBrace                  = $true
-            CheckOpenParen                  = $true
-            CheckOperator                   = $true
-            CheckPipe                       = $true
-            CheckPipeForRedundantWhitespace = $false
-            CheckSeparator                  = $true
-            CheckParameter                  = $false
+            Enable                                  = $true
+            CheckInnerBrace                         = $true
+            CheckOpenBrace                          = $true
+            CheckOpenParen                          = $true
+            CheckOperator                           = $true
+            CheckPipe                               = $true
+            CheckPipeForRedundantWhitespace         = $false
+            CheckSeparator                          = $true
+            CheckParameter                          = $false
+            # PSAlignAssignmentStatement lines up the = of hashtables, which CheckOperator would flag otherwise.
+            IgnoreAssignmentOperatorInsideHashTable = $true
         }
         PSAlignAssignmentStatement = @{
             Enable         = $true

@@ -23,8 +23,6 @@ Describe 'Start-NewApiAutoSync' {
         @{ Value = 4 }
         @{ Value = 3601 }
     ) {
-        param($Value)
-
         (Get-TerminatingError { Start-NewApiAutoSync -CheckIntervalSec $Value }).FullyQualifiedErrorId | Should -BeExactly "ParameterArgumentValidationError,$Cmd"
     }
 
@@ -41,8 +39,6 @@ Describe 'Start-NewApiAutoSync' {
             @{ Label = ''; Arguments = @{} }
             @{ Label = ' under -WhatIf'; Arguments = @{ WhatIf = $true } }
         ) {
-            param($Label, $Arguments)
-
             $sbx.Sandbox.ClearRequests()
             $errorRecord = Get-TerminatingError { Start-NewApiAutoSync @Arguments }
 

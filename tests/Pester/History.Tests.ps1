@@ -10,16 +10,16 @@ BeforeAll {
     $script:SampleModelsOf1 = 'gpt-4o,gpt-4o-mini,gpt-4-turbo'
 
     # A fresh sample sandbox (its own data folder) with fast settings, synced once in full.
-    function New-SyncedSandbox {
+    function Initialize-SyncedSandbox {
         param([scriptblock] $BeforeSync)
-        $sbx = Start-NewApiSandbox
-        Set-NewApiSyncSetting -MaxRetries 1 -RequestsPerMinute 6000 -Burst 100
+        $sbx = Start-NewApiTestSandbox
         if ($BeforeSync) { & $BeforeSync $sbx }
         $null = Invoke-NewApiModelSync -ErrorAction SilentlyContinue
         $sbx
     }
 
-    function Get-Models([int] $Id) { $script:sbx.Sandbox.Site.Get($Id).Models }
+    # The stored models text of a channel of this file's sandbox.
+    function Get-StoredModelText([int] $Id) { $script:sbx.Sandbox.Site.Get($Id).Models }
 }
 
 AfterAll {
@@ -30,7 +30,7 @@ AfterAll {
 Describe 'Get-NewApiSyncHistory' {
     BeforeEach {
         $env:NEWAPI_BASE_URL = $null; $env:NEWAPI_ACCESS_TOKEN = $null; $env:NEWAPI_USER_ID = $null
-        $script:sbx = New-SyncedSandbox -BeforeSync { param($s) $s.Sandbox.Site.SetUpstream(4) }
+        $script:sbx = Initialize-SyncedSandbox -BeforeSync { param($s) $s.Sandbox.Site.SetUpstream(4) }
         $script:runId = (Get-NewApiSyncHistory -Run | Select-Object -First 1).RunId
     }
     AfterEach { Stop-NewApiSandbox }
@@ -43,15 +43,15 @@ Describe 'Get-NewApiSyncHistory' {
     }
 
     It 'filters by <Filter>' -ForEach @(
-        @{ Filter = @{ Status = 'Failed' };                   Expected = @(11) }
-        @{ Filter = @{ Status = 'Skipped' };                  Expected = @(4) }
-        @{ Filter = @{ Status = 'Cancelled' };                Expected = @() }
-        @{ Filter = @{ Search = 'EXPIRED KEY' };              Expected = @(11) }   # name, any case
-        @{ Filter = @{ Search = 'status code: 401' };         Expected = @(11) }   # error message
-        @{ Filter = @{ Search = '12' };                       Expected = @(12) }   # channel id
-        @{ Filter = @{ ChannelId = 2, 3 };                    Expected = @(2, 3) }
-        @{ Filter = @{ Kind = 'Restore' };                    Expected = @() }
-        @{ Filter = @{ Since = (Get-Date).AddMinutes(5) };    Expected = @() }
+        @{ Filter = @{ Status = 'Failed' }; Expected = @(11) }
+        @{ Filter = @{ Status = 'Skipped' }; Expected = @(4) }
+        @{ Filter = @{ Status = 'Cancelled' }; Expected = @() }
+        @{ Filter = @{ Search = 'EXPIRED KEY' }; Expected = @(11) }   # name, any case
+        @{ Filter = @{ Search = 'status code: 401' }; Expected = @(11) }   # error message
+        @{ Filter = @{ Search = '12' }; Expected = @(12) }   # channel id
+        @{ Filter = @{ ChannelId = 2, 3 }; Expected = @(2, 3) }
+        @{ Filter = @{ Kind = 'Restore' }; Expected = @() }
+        @{ Filter = @{ Since = (Get-Date).AddMinutes(5) }; Expected = @() }
         @{ Filter = @{ Since = (Get-Date).AddHours(-1); ChannelId = 1 }; Expected = @(1) }
     ) {
         $ids = @(Get-NewApiSyncHistory @Filter | ForEach-Object ChannelId | Sort-Object)
@@ -106,8 +106,8 @@ Describe 'Get-NewApiSyncHistory' {
 Describe 'Restore-NewApiChannel' {
     BeforeEach {
         $env:NEWAPI_BASE_URL = $null; $env:NEWAPI_ACCESS_TOKEN = $null; $env:NEWAPI_USER_ID = $null
-        $script:sbx = New-SyncedSandbox
-        $script:synced = Get-Models 1
+        $script:sbx = Initialize-SyncedSandbox
+        $script:synced = Get-StoredModelText 1
     }
     AfterEach { Stop-NewApiSandbox }
 
@@ -120,7 +120,7 @@ Describe 'Restore-NewApiChannel' {
 
     It 'restores a sync: the server holds the old models again, as a journaled Restore run' {
         $restored = Get-NewApiSyncHistory | Restore-NewApiChannel -Confirm:$false
-        Get-Models 1 | Should -Be $SampleModelsOf1
+        Get-StoredModelText 1 | Should -Be $SampleModelsOf1
         $restored | ForEach-Object { $_.Kind | Should -Be 'Restore' }
         ($restored | Where-Object ChannelId -eq 11).Status | Should -Be 'Skipped'
         (Get-NewApiSyncHistory -Run | Select-Object -First 1).Kind | Should -Be 'Restore'
@@ -129,7 +129,7 @@ Describe 'Restore-NewApiChannel' {
     It 'undoes a restore' {
         $null = Get-NewApiSyncHistory | Restore-NewApiChannel -Confirm:$false
         $null = Get-NewApiSyncHistory -Kind Restore | Restore-NewApiChannel -Confirm:$false
-        Get-Models 1 | Should -Be $synced
+        Get-StoredModelText 1 | Should -Be $synced
     }
 
     It 'brings a cleared mapping back exactly, even when it was not valid JSON' -ForEach @(
@@ -145,12 +145,13 @@ Describe 'Restore-NewApiChannel' {
             Kind = 'Clear'; BaseUrl = $sbx.BaseUrl; UserId = 1; Mode = 'Selected'; StartedAt = $now
         }
         $writer = $journal.BeginRun($header)
-        $models = [string[]]((Get-Models 9) -split ',')
-        $writer.Append([NewApiSync.Engine.Results.NewApiSyncResult]@{
+        $models = [string[]]((Get-StoredModelText 9) -split ',')
+        $record = [NewApiSync.Engine.Results.NewApiSyncResult]@{
             RunId = $header.RunId; Kind = 'Clear'; BaseUrl = $sbx.BaseUrl; ChannelId = 9; ChannelName = 'Zhipu GLM'
             Status = 'Succeeded'; Changed = $true; OldModels = $models; NewModels = $models
             OldModelMapping = $Old; NewModelMapping = '{}'; StartedAt = $now
-        })
+        }
+        $writer.Append($record)
         $writer.Complete($writer.Summary([DateTimeOffset]::UtcNow))
         $writer.Dispose()
 
@@ -163,10 +164,10 @@ Describe 'Restore-NewApiChannel' {
         $null = Get-NewApiSyncHistory -ChannelId 1 | Restore-NewApiChannel -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed[0].FullyQualifiedErrorId | Should -Be 'ChannelRestoreFailed,NewApiSync.PowerShell.Commands.RestoreNewApiChannelCommand'
         $failed[0].ErrorDetails.RecommendedAction | Should -Match '-Force'
-        Get-Models 1 | Should -Be 'gpt-5'
+        Get-StoredModelText 1 | Should -Be 'gpt-5'
 
         $null = Get-NewApiSyncHistory -ChannelId 1 | Restore-NewApiChannel -Force -Confirm:$false
-        Get-Models 1 | Should -Be $SampleModelsOf1
+        Get-StoredModelText 1 | Should -Be $SampleModelsOf1
     }
 
     It 'writes and journals nothing under -WhatIf' {
@@ -174,7 +175,7 @@ Describe 'Restore-NewApiChannel' {
         $null = Get-NewApiSyncHistory | Restore-NewApiChannel -WhatIf
         $sbx.Sandbox.Updates.Count | Should -Be 0
         @(Get-NewApiSyncHistory -Run) | Should -HaveCount 1
-        Get-Models 1 | Should -Be $synced
+        Get-StoredModelText 1 | Should -Be $synced
     }
 
     It 'stops on an unknown run or records of another site before writing' {

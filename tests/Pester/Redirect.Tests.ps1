@@ -46,8 +46,6 @@ Describe 'New-NewApiModelRedirect' {
             @{ Standard = 'claude-3.5-sonnet'; Actual = 'claude-3-5-sonnet-20241022' }
             @{ Standard = 'claude-4-sonnet'; Actual = 'claude-sonnet-4-20250514' }
         ) {
-            param($Standard, $Actual)
-
             $mapping.$Standard | Should -BeExactly $Actual
             $result.Added[$Standard] | Should -BeExactly $Actual
             Get-SandboxModel -Sandbox $sbx -Id 2 | Should -Contain $Standard
@@ -111,8 +109,6 @@ Describe 'New-NewApiModelRedirect' {
             @{ Id = 8 }
             @{ Id = 12 }
         ) {
-            param($Id)
-
             $skipped = $results | Where-Object { $_.ChannelId -eq $Id }
             $skipped.Status | Should -Be 'Skipped'
             $skipped.Reason | Should -Match '-IncludeDisabled'
@@ -196,8 +192,6 @@ Describe 'New-NewApiModelRedirect' {
             @{ Name = 'a bare prefix'; StandardModel = @('openai/'); ErrorId = 'InvalidStandardModel' }
             @{ Name = 'an empty string'; StandardModel = @('gpt-4o', ''); ErrorId = 'ParameterArgumentValidationError' }
         ) {
-            param($Name, $StandardModel, $ErrorId)
-
             $sbx.Sandbox.ClearRequests()
             $errorRecord = Get-TerminatingError { New-NewApiModelRedirect -StandardModel $StandardModel }
             $errorRecord.FullyQualifiedErrorId | Should -BeExactly "$ErrorId,$NewCmd"
@@ -311,8 +305,6 @@ Describe 'Clear-NewApiModelRedirect' {
             @{ Id = 6; Status = 'Cleared' }
             @{ Id = 4; Status = 'Skipped' }
         ) {
-            param($Id, $Status)
-
             ($results | Where-Object { $_.ChannelId -eq $Id }).Status | Should -Be $Status
         }
 
@@ -342,8 +334,6 @@ Describe 'Get-NewApiStandardModel' {
         @{ Filter = '-Name gpt-4*'; Arguments = @{ Name = 'gpt-4*' }; Prefix = 'gpt-4' }
         @{ Filter = '-Vendor g*'; Arguments = @{ Vendor = 'g*' }; Prefix = '' }
     ) {
-        param($Filter, $Arguments, $Prefix)
-
         $models = @(Get-NewApiStandardModel @Arguments)
         $models | Should -Not -BeNullOrEmpty
         $models.Count | Should -BeLessThan $all.Count

@@ -16,8 +16,9 @@ AfterAll {
 Describe 'Get-NewApiSyncSetting' {
     Context 'Nothing saved yet' {
         BeforeAll {
-            # A plain sandbox: no settings file in its data folder.
+            # A site with nothing saved: the sandbox seeds fast settings for itself, so its file goes first.
             $sbx = Start-NewApiSandbox
+            Remove-Item -LiteralPath (Join-Path -Path $sbx.DataDirectory -ChildPath 'settings.json')
             $settings = Get-NewApiSyncSetting
         }
 
@@ -43,8 +44,6 @@ Describe 'Get-NewApiSyncSetting' {
             @{ Name = 'PruneMissingTargets'; Expected = $false }
             @{ Name = 'HistoryRetention'; Expected = 200 }
         ) {
-            param($Name, $Expected)
-
             $settings.$Name | Should -Be $Expected
         }
 
@@ -73,8 +72,6 @@ Describe 'Get-NewApiSyncSetting' {
             @{ Name = 'not JSON'; Content = 'this is not json' }
             @{ Name = 'out of range'; Content = '{ "concurrency": 99 }' }
         ) {
-            param($Name, $Content)
-
             Set-Content -LiteralPath $settingsFile -Value $Content -Encoding ASCII
 
             $errorRecord = Get-TerminatingError { Get-NewApiSyncSetting }
@@ -109,6 +106,7 @@ Describe 'Set-NewApiSyncSetting' {
         }
 
         It 'saves only the values given and returns them with -PassThru' {
+            $before = Get-NewApiSyncSetting
             $saved = Set-NewApiSyncSetting -Concurrency 3 -Interval '12:00:00' -IncludeModel 'gpt-*' -PassThru
 
             $saved.Concurrency | Should -Be 3
@@ -116,8 +114,9 @@ Describe 'Set-NewApiSyncSetting' {
             $reread.Concurrency | Should -Be 3
             $reread.Interval | Should -Be ([TimeSpan]::FromHours(12))
             $reread.IncludeModel | Should -Be @('gpt-*')
-            $reread.MaxRetries | Should -Be 3
-            $reread.Burst | Should -Be 5
+            $reread.MaxRetries | Should -Be $before.MaxRetries
+            $reread.Burst | Should -Be $before.Burst
+            $reread.RequestsPerMinute | Should -Be $before.RequestsPerMinute
         }
 
         It 'writes nothing without -PassThru' {
@@ -144,8 +143,6 @@ Describe 'Set-NewApiSyncSetting' {
             @{ Name = 'HistoryRetention'; Value = 50 }
             @{ Name = 'RequestsPerMinute'; Value = 30 }
         ) {
-            param($Name, $Value)
-
             $arguments = @{ $Name = $Value }
             Set-NewApiSyncSetting @arguments
             (Get-NewApiSyncSetting).$Name | Should -Be $Value
@@ -184,8 +181,6 @@ Describe 'Set-NewApiSyncSetting' {
             @{ Name = 'an empty include pattern'; Arguments = @{ IncludeModel = @('gpt-*', '') }; Mentions = 'IncludeModel' }
             @{ Name = 'a blank exclude pattern'; Arguments = @{ ExcludeModel = @(' ') }; Mentions = 'ExcludeModel' }
         ) {
-            param($Name, $Arguments, $Mentions)
-
             $errorRecord = Get-TerminatingError { Set-NewApiSyncSetting @Arguments -Concurrency 4 }
 
             $errorRecord.FullyQualifiedErrorId | Should -BeExactly "InvalidSyncSetting,$SetCmd"
@@ -205,8 +200,6 @@ Describe 'Set-NewApiSyncSetting' {
             @{ Name = 'ChannelTimeoutSec'; Value = 3601 }
             @{ Name = 'HistoryRetention'; Value = 0 }
         ) {
-            param($Name, $Value)
-
             $arguments = @{ $Name = $Value }
             $errorRecord = Get-TerminatingError { Set-NewApiSyncSetting @arguments }
             $errorRecord.FullyQualifiedErrorId | Should -BeExactly "ParameterArgumentValidationError,$SetCmd"
@@ -234,11 +227,18 @@ Describe 'Set-NewApiSyncSetting' {
             Stop-NewApiSandbox
         }
 
-        It 'writes no file and changes nothing' {
+        It 'leaves the settings file as it was and changes nothing' {
+            $before = Get-Content -LiteralPath $settingsFile -Raw
             Set-NewApiSyncSetting -Concurrency 5 -AutoSync $true -WhatIf
-            Test-Path -LiteralPath $settingsFile | Should -BeFalse
+            Get-Content -LiteralPath $settingsFile -Raw | Should -BeExactly $before
             (Get-NewApiSyncSetting).Concurrency | Should -Be 2
             (Get-NewApiSyncSetting).AutoSync | Should -BeFalse
+        }
+
+        It 'writes no file where none was saved' {
+            Remove-Item -LiteralPath $settingsFile
+            Set-NewApiSyncSetting -Concurrency 5 -WhatIf
+            Test-Path -LiteralPath $settingsFile | Should -BeFalse
         }
 
         It 'returns nothing even with -PassThru' {

@@ -29,6 +29,25 @@ Describe 'Start-NewApiSandbox' {
         }
     }
 
+    Context 'Settings for a local server' {
+        It 'seeds a fresh data folder with 600 requests a minute and a burst of 50' {
+            $sandbox = Start-NewApiSandbox
+            Test-Path -LiteralPath (Join-Path -Path $sandbox.DataDirectory -ChildPath 'settings.json') | Should -BeTrue
+            $settings = Get-NewApiSyncSetting
+            $settings.RequestsPerMinute | Should -Be 600
+            $settings.Burst | Should -Be 50
+            $settings.Concurrency | Should -Be 2
+        }
+
+        It 'keeps the settings already saved in a folder given with -DataDirectory' {
+            $folder = Join-Path -Path $TestDrive -ChildPath 'kept'
+            $null = Start-NewApiSandbox -DataDirectory $folder
+            Set-NewApiSyncSetting -RequestsPerMinute 42
+            $null = Start-NewApiSandbox -DataDirectory $folder
+            (Get-NewApiSyncSetting).RequestsPerMinute | Should -Be 42
+        }
+    }
+
     Context 'Generated sites' {
         It 'generates <ChannelCount> channels for the <Generation> generation' -TestCases @(
             @{ Generation = 'Paged'; ChannelCount = 5 }

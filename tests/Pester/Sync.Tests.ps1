@@ -115,8 +115,6 @@ Describe 'Invoke-NewApiModelSync' {
             @{ Name = 'objects with ChannelId'; Expected = @(2, 7); Script = { [pscustomobject]@{ ChannelId = 7 }, [pscustomobject]@{ ChannelId = 2 } | Invoke-NewApiModelSync } }
             @{ Name = 'a disabled channel given explicitly'; Expected = @(8); Script = { Get-NewApiChannel -Status ManuallyDisabled | Invoke-NewApiModelSync } }
         ) {
-            param($Name, $Expected, $Script)
-
             $results = @(& $Script)
             @($results.ChannelId | Sort-Object) | Should -Be $Expected
             @($results.RunId | Select-Object -Unique) | Should -HaveCount 1
@@ -215,8 +213,6 @@ Describe 'Invoke-NewApiModelSync' {
             @{ Name = '-ChannelTimeoutSec -5'; Arguments = @{ ChannelTimeoutSec = -5 } }
             @{ Name = '-Id 0'; Arguments = @{ Id = 0 } }
         ) {
-            param($Name, $Arguments)
-
             $sbx.Sandbox.ClearRequests()
             $errorRecord = Get-TerminatingError { Invoke-NewApiModelSync @Arguments }
             $errorRecord.FullyQualifiedErrorId | Should -BeExactly "ParameterArgumentValidationError,$Cmd"
@@ -236,9 +232,12 @@ Describe 'Invoke-NewApiModelSync' {
             $null = $sbx.Sandbox.Faults.FailNext('FetchModels', 'Unauthorized', 1, 2)
             $sbx.Sandbox.ClearRequests()
 
+            $Error.Clear()
             $errorRecord = Get-TerminatingError { Invoke-NewApiModelSync }
 
             $errorRecord.FullyQualifiedErrorId | Should -BeExactly "NewApiAuthenticationFailed,$Cmd"
+            # One error for the run: the channel that met the refusal writes no ChannelSyncFailed of its own.
+            @($Error | Where-Object { $_.FullyQualifiedErrorId -like 'ChannelSyncFailed*' }) | Should -HaveCount 0
             $errorRecord.CategoryInfo.Category | Should -Be 'AuthenticationError'
             # Not retried: channel 2's models were fetched exactly once.
             @($sbx.Sandbox.Requests | Where-Object { $_.Route -eq 'FetchModels' -and $_.ChannelId -eq 2 }).Count | Should -Be 1

@@ -135,11 +135,14 @@ function Exit-NewApiSyncTest {
 
 function Start-NewApiTestSandbox {
     # A fresh sample sandbox (12 channels, its own data folder) with fast, short retries so failures do not wait.
+    [CmdletBinding(SupportsShouldProcess)]
     param([hashtable] $Arguments = @{})
 
-    $sandbox = Start-NewApiSandbox @Arguments
-    Set-NewApiSyncSetting -MaxRetries 1 -RequestsPerMinute 6000 -Burst 100 -Connection $sandbox
-    $sandbox
+    if ($PSCmdlet.ShouldProcess('a sample New API site on a loopback port', 'Start a test sandbox')) {
+        $sandbox = Start-NewApiSandbox @Arguments
+        Set-NewApiSyncSetting -MaxRetries 1 -RequestsPerMinute 6000 -Burst 100 -Connection $sandbox
+        $sandbox
+    }
 }
 
 function Get-NewApiTestRun {
@@ -155,8 +158,7 @@ function Get-TerminatingError {
 
     try {
         $null = & $ScriptBlock
-    }
-    catch {
+    } catch {
         return $_
     }
 

@@ -66,11 +66,15 @@ namespace NewApiSync.PowerShell.Internal
             }
         }
 
-        /// <summary>Writes a journal record as the command's output, plus a non-terminating error when its channel failed.</summary>
+        /// <summary>
+        /// Writes a journal record as the command's output, plus a non-terminating error when its channel failed.
+        /// A refused token or role is not the channel's fault: it stops the whole run with one
+        /// NewApiAuthenticationFailed error, so the channel that met it writes no error of its own.
+        /// </summary>
         public static void WriteRecord(Cmdlet cmdlet, NewApiSyncResult result, string failedErrorId)
         {
             cmdlet.WriteObject(result);
-            if (result.Status == ChannelResultStatus.Failed)
+            if (result.Status == ChannelResultStatus.Failed && result.ErrorKind is not (NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden))
             {
                 cmdlet.WriteError(ErrorRecords.ForFailedChannel(result.ChannelId, result.ChannelName, result.ErrorKind, result.Error, result.HttpStatus, result, failedErrorId));
             }
