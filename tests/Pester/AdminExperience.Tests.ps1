@@ -150,3 +150,40 @@ Describe 'Tables that keep the cause' {
         $rendered | Should -Match ([regex]::Escape('Gem\x1B]0;pwned\x07'))
     }
 }
+
+Describe 'Exports without extra work' {
+    BeforeAll {
+        $sbx = Start-NewApiTestSandbox
+        $results = @(Invoke-NewApiModelSync -Id 1, 11 -ErrorAction SilentlyContinue)
+        $csvPath = Join-Path -Path $TestDrive -ChildPath 'sync.csv'
+        $results | Export-Csv -LiteralPath $csvPath
+        $csv = @(Import-Csv -LiteralPath $csvPath)
+        $json = $results | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+    }
+
+    AfterAll {
+        Stop-NewApiSandbox
+    }
+
+    It 'writes model lists to CSV as readable names' {
+        $openAi = $csv | Where-Object ChannelId -EQ '1'
+        $openAi.AddedModels | Should -Match '^gpt-4o-2024-11-20, gpt-4\.1, '
+        $openAi.RemovedModels | Should -BeExactly 'gpt-4-turbo'
+        Get-Content -LiteralPath $csvPath -Raw | Should -Not -Match 'System\.String\[\]'
+        (Get-NewApiChannel -Id 2 | ConvertTo-Csv)[1] | Should -Match '"claude-3-5-sonnet-20241022, claude-sonnet-4-20250514"'
+    }
+
+    It 'keeps the model lists usable as lists' {
+        $results[0].AddedModels.Count | Should -BeGreaterThan 1
+        $results[0].AddedModels | Should -Contain 'gpt-5'
+        @($json | Where-Object ChannelId -EQ 1)[0].AddedModels | Should -Contain 'gpt-5'
+    }
+
+    It 'writes statuses and kinds to JSON by name' {
+        ($json | Where-Object ChannelId -EQ 11).Status | Should -BeExactly 'Failed'
+        ($json | Where-Object ChannelId -EQ 11).ErrorKind | Should -BeExactly 'Upstream'
+        ($json | Where-Object ChannelId -EQ 1).Kind | Should -BeExactly 'Sync'
+        (Get-NewApiSyncHistory -Run | ConvertTo-Json | ConvertFrom-Json).Mode | Should -BeExactly 'Selected'
+        (Get-NewApiChannel -Id 8 | ConvertTo-Json | ConvertFrom-Json).Status | Should -BeExactly 'ManuallyDisabled'
+    }
+}

@@ -43,14 +43,14 @@ namespace NewApiSync.Engine.Results
         public IReadOnlyDictionary<string, string> Unmatched { get; set; } = ModelMapping.Empty;
 
         /// <summary>Standard names that needed no entry: the channel lists them already, or its mapping already sends them to the chosen model.</summary>
-        public string[] AlreadyServed { get; set; } = Array.Empty<string>();
+        public NameList AlreadyServed { get; set; } = NameList.Empty;
 
-        public string[] ModelsAdded { get; set; } = Array.Empty<string>();
+        public NameList ModelsAdded { get; set; } = NameList.Empty;
 
-        public string[] ModelsRemoved { get; set; } = Array.Empty<string>();
+        public NameList ModelsRemoved { get; set; } = NameList.Empty;
 
         /// <summary>Mapping keys a clear or prune removed.</summary>
-        public string[] MappingKeysRemoved { get; set; } = Array.Empty<string>();
+        public NameList MappingKeysRemoved { get; set; } = NameList.Empty;
 
         /// <summary>The mapping after the run; null when the stored one is invalid and was left alone.</summary>
         public ModelMapping? Mapping { get; set; }

@@ -33,13 +33,13 @@ namespace NewApiSync.Engine.Results
         [System.Text.Json.Serialization.JsonIgnore]
         public bool WhatIf { get; set; }
 
-        public string[] OldModels { get; set; } = Array.Empty<string>();
+        public NameList OldModels { get; set; } = NameList.Empty;
 
-        public string[] NewModels { get; set; } = Array.Empty<string>();
+        public NameList NewModels { get; set; } = NameList.Empty;
 
-        public string[] AddedModels { get; set; } = Array.Empty<string>();
+        public NameList AddedModels { get; set; } = NameList.Empty;
 
-        public string[] RemovedModels { get; set; } = Array.Empty<string>();
+        public NameList RemovedModels { get; set; } = NameList.Empty;
 
         /// <summary>model_mapping text before the run (null when the run did not touch or read it).</summary>
         public string? OldModelMapping { get; set; }
