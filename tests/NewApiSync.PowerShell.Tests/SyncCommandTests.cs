@@ -212,6 +212,10 @@ namespace NewApiSync.PowerShell.Tests
 
             int finished = output.Count(o => o.Properties["Status"].Value.ToString() == "Succeeded");
             Assert.InRange(finished, 2, 23);
+            // One warning says how many channels the stop left and that -FailedOnly finishes them.
+            string stopped = Assert.Single(session.Host.RecordingUI.Lines, line => line.StartsWith("WARNING: Stopped:", StringComparison.Ordinal));
+            Assert.Contains(" of 24 channel(s) were not reached or were interrupted", stopped);
+            Assert.Contains("Invoke-NewApiModelSync -FailedOnly finishes them.", stopped);
             var run = session.Run("@([NewApiSync.Engine.Journal.SyncJournal]::ForSite($sbx.DataDirectory, $sbx.BaseUrl, 1).ReadRuns())[0]").Single();
             Assert.True((int)run.Properties["Cancelled"].Value >= 24 - finished - 2);
 

@@ -29,10 +29,14 @@ namespace NewApiSync.PowerShell.Internal
             _activity = activity;
         }
 
+        /// <summary>The newest snapshot, written or not (the throttle skips some); Ctrl+C's summary reads it.</summary>
+        public RunProgress? Last { get; private set; }
+
         public void Report(RunProgress progress)
         {
             lock (_gate)
             {
+                Last = progress;
                 _current = progress.CurrentChannel ?? _current;
                 bool last = progress.Done == progress.Total;
                 if (!last && _wroteAny && _sinceLast.ElapsedMilliseconds < 250)
