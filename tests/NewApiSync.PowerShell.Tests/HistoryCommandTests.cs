@@ -239,7 +239,7 @@ namespace NewApiSync.PowerShell.Tests
             Assert.Equal(0, session.Run("$sbx.Sandbox.Updates.Count").Single().BaseObject);
             Assert.Equal(synced, Models(session, 1));
             Assert.Equal(1, Count(session, "Get-NewApiSyncHistory -Run"));
-            Assert.Contains(session.Host.RecordingUI.WhatIfLines, l => l.Contains("OpenAI official (#1)") && l.Contains("Restore models (+1 \u22128 models)"));
+            Assert.Contains(session.Host.RecordingUI.WhatIfLines, l => l.Contains("OpenAI official (#1)") && l.Contains("Restore models (+1 -8 models)"));
         }
 
         [Theory]
@@ -262,6 +262,23 @@ namespace NewApiSync.PowerShell.Tests
             Assert.Empty(session.Host.RecordingUI.ChoiceAnswers);
             Assert.Equal(restored, results.Where(r => (bool)r.Properties["Changed"].Value).Select(r => (int)r.Properties["ChannelId"].Value).OrderBy(i => i));
             Assert.Equal(restored.Length, session.Run("$sbx.Sandbox.Updates.Count").Single().BaseObject);
+        }
+
+        [Theory]
+        [InlineData("N")]
+        [InlineData("L")]
+        public void A_Prompt_Answered_No_Or_No_To_All_Leaves_No_Run_In_The_Journal(string answer)
+        {
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = SandboxSession("Set-NewApiSyncSetting -Concurrency 1; $null = Invoke-NewApiModelSync -Id 1; $sbx.Sandbox.ClearRequests()");
+            session.Host.RecordingUI.ChoiceAnswers.Enqueue(answer);
+
+            var results = session.Run("Get-NewApiSyncHistory | Restore-NewApiChannel");
+
+            Assert.Single(session.Host.RecordingUI.Prompts);
+            Assert.Equal("Skipped", results.Single().Properties["Status"].Value.ToString());
+            Assert.Equal(0, session.Run("$sbx.Sandbox.Updates.Count").Single().BaseObject);
+            Assert.Equal(new[] { "Sync" }, session.Run("Get-NewApiSyncHistory -Run").Select(r => r.Properties["Kind"].Value.ToString()));
         }
 
         [Fact]

@@ -58,7 +58,7 @@ namespace NewApiSync.PowerShell.Tests
             using var session = SandboxSession();
             var results = session.Run("Invoke-NewApiModelSync -WhatIf -ErrorAction SilentlyContinue");
             Assert.Equal(0, session.Run("$sbx.Sandbox.Updates.Count").Single().BaseObject);
-            Assert.Contains(session.Host.RecordingUI.WhatIfLines, l => l.Contains("OpenAI official (#1)") && l.Contains("+8 \u22121 models"));
+            Assert.Contains(session.Host.RecordingUI.WhatIfLines, l => l.Contains("OpenAI official (#1)") && l.Contains("+8 -1 models"));
             Assert.Equal(0, Runs(session));
             var preview = results.Single(r => (int)r.Properties["ChannelId"].Value == 1);
             Assert.Equal("Skipped", preview.Properties["Status"].Value.ToString());

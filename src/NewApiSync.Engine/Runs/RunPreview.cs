@@ -12,6 +12,13 @@ namespace NewApiSync.Engine.Runs
     /// </summary>
     public static class RunPreview
     {
+        /// <summary>The reason of a channel whose change was declined at the prompt.</summary>
+        public const string DeclinedReason = "Declined at the prompt; nothing written.";
+
+        /// <summary>True for a record whose change was declined at the prompt (no write was made).</summary>
+        public static bool IsDeclined(NewApiSyncResult result) =>
+            result.Status == ChannelResultStatus.Skipped && !result.WhatIf && string.Equals(result.Reason, DeclinedReason, System.StringComparison.Ordinal);
+
         /// <summary>How many names a preview line lists before it says how many more there are.</summary>
         public const int NamesShown = 10;
 
@@ -28,7 +35,7 @@ namespace NewApiSync.Engine.Runs
             {
                 result.Status = ChannelResultStatus.Skipped;
                 result.Changed = false;
-                result.Reason = "Declined at the prompt; nothing written.";
+                result.Reason = DeclinedReason;
             }
 
             return result;

@@ -91,9 +91,9 @@ namespace NewApiSync.Engine.Runs
                 $"Another run for {Connection.BaseUrl} is writing: {holder?.ToString() ?? "a run of another process is still running"}. Two runs for one site never write at once.");
         }
 
-        /// <summary>Where a run's records go: nowhere under -WhatIf (a preview leaves no history), else the journal.</summary>
+        /// <summary>Where a run's records go: nowhere under -WhatIf (a preview leaves no history), else the journal once the run has done something (see DeferredRunRecorder).</summary>
         public IRunRecorder CreateRecorder(bool whatIf, Func<DateTimeOffset?>? nextScheduledTime = null) =>
-            whatIf ? NullRunRecorder.Instance : new JournalRunRecorder(Journal, nextScheduledTime);
+            whatIf ? NullRunRecorder.Instance : new DeferredRunRecorder(new JournalRunRecorder(Journal, nextScheduledTime));
 
         /// <summary>
         /// The channels to touch: piped-in channels as they are, ids read by the run (or picked from one listing when

@@ -54,7 +54,8 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter(ParameterSetName = SiteRecordsSet)]
         [ValidateRange(1, int.MaxValue)]
         [ArgumentCompleter(typeof(ChannelIdCompleter))]
-        public int[]? ChannelId { get; set; }
+        [Alias("ChannelId")]
+        public int[]? Id { get; set; }
 
         /// <summary>Only this run (ids look like 20261123T192900123Z-3f2a9c).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -107,7 +108,7 @@ namespace NewApiSync.PowerShell.Commands
                         {
                             Status = Status == "All" ? null : (ChannelResultStatus)Enum.Parse(typeof(ChannelResultStatus), Status),
                             Search = Search,
-                            ChannelIds = ChannelId,
+                            ChannelIds = Id,
                         });
                         foreach (NewApiSyncResult result in journal.ReadResults(query))
                         {

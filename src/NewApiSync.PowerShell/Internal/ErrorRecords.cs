@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Results;
 
 namespace NewApiSync.PowerShell.Internal
 {
@@ -64,7 +65,10 @@ namespace NewApiSync.PowerShell.Internal
         public static ErrorRecord ForFailedChannel(int channelId, string channelName, NewApiErrorKind? errorKind, string? error, int? httpStatus, object target, string errorId)
         {
             NewApiErrorKind kind = errorKind ?? NewApiErrorKind.Rejected;
-            var exception = new NewApiException(kind, $"Channel '{channelName}' (#{channelId}) failed: {error}") { HttpStatus = httpStatus };
+            // A channel known only by id (-Id 999) has no name to quote; a name from the server is shown escaped.
+            string who = string.IsNullOrEmpty(channelName) ? $"Channel #{channelId}" : $"Channel '{DisplayText.Safe(channelName)}' (#{channelId})";
+            string message = kind == NewApiErrorKind.NotFound ? $"{who} does not exist. {DisplayText.Safe(error)}" : $"{who} failed: {DisplayText.Safe(error)}";
+            var exception = new NewApiException(kind, message) { HttpStatus = httpStatus };
             var record = new ErrorRecord(exception, errorId, CategoryOf(kind), target);
             record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = AdviceFor(kind) };
             return record;
