@@ -187,3 +187,150 @@ Describe 'Exports without extra work' {
         (Get-NewApiChannel -Id 8 | ConvertTo-Json | ConvertFrom-Json).Status | Should -BeExactly 'ManuallyDisabled'
     }
 }
+
+Describe 'Redirect and clear counts that mean what they say' {
+    BeforeAll {
+        $sbx = Start-NewApiTestSandbox
+        $redirect = @(New-NewApiModelRedirect -Id 2 -StandardModel 'claude-4-sonnet', 'claude-sonnet-4-20250514', 'gtp-4o' -WhatIf -WarningVariable redirectWarnings -WarningAction SilentlyContinue)
+        $cleared = @(Clear-NewApiModelRedirect -Id 9 -Confirm:$false)
+    }
+
+    AfterAll {
+        Stop-NewApiSandbox
+    }
+
+    It 'does not count a name the channel already lists as unmatched' {
+        $redirect[0].Unmatched.Keys | Should -Not -Contain 'claude-sonnet-4-20250514'
+        $redirect[0].AlreadyServed | Should -Be @('claude-sonnet-4-20250514')
+        $redirect[0].Unmatched.Keys | Should -Be @('gtp-4o')
+    }
+
+    It 'warns once about a standard name no channel serves and that is not built in' {
+        @($redirectWarnings | Where-Object { $_.Message -match 'gtp-4o' }) | Should -HaveCount 1
+        $redirectWarnings[0].Message | Should -Match 'Get-NewApiStandardModel'
+    }
+
+    It 'shows what a clear removed' {
+        $cleared[0].Status | Should -Be 'Cleared'
+        $cleared[0].MappingKeysRemoved | Should -Be @('glm-4')
+        Get-RowLine -Line (Get-RenderedTable -InputObject $cleared -Width 80) -Id 9 | Should -Match 'Removed glm-4'
+    }
+}
+
+Describe 'Schedules that speak up' {
+    BeforeEach {
+        $sbx = Start-NewApiTestSandbox
+    }
+
+    AfterEach {
+        Stop-NewApiSandbox
+    }
+
+    It 'warns when -IfDue finds auto-sync off, and syncs nothing' {
+        $output = @(Invoke-NewApiModelSync -IfDue -WarningVariable dueWarnings -WarningAction SilentlyContinue)
+        $output | Should -BeNullOrEmpty
+        $dueWarnings | Should -HaveCount 1
+        $dueWarnings[0].Message | Should -Match 'Auto-sync is off'
+        $dueWarnings[0].Message | Should -Match 'Set-NewApiSyncSetting -AutoSync \$true'
+        Get-NewApiTestRun -Sandbox $sbx | Should -HaveCount 0
+    }
+
+    It 'warns when the run is not due yet, naming the next due time' {
+        Set-NewApiSyncSetting -AutoSync $true -Interval '6h'
+        $first = @(Invoke-NewApiModelSync -IfDue -ErrorAction SilentlyContinue)
+        $first | Should -HaveCount 12
+        $second = @(Invoke-NewApiModelSync -IfDue -WarningVariable dueWarnings -WarningAction SilentlyContinue)
+        $second | Should -BeNullOrEmpty
+        $dueAt = (Get-NewApiSyncHistory -Run)[0].FinishedAt.AddHours(6).ToLocalTime().ToString('yyyy-MM-dd HH:mm:ss')
+        $dueWarnings | Should -HaveCount 1
+        $dueWarnings[0].Message | Should -Match 'Not due yet'
+        $dueWarnings[0].Message | Should -Match ([regex]::Escape($dueAt))
+    }
+
+    It 'writes one run summary per Start-NewApiAutoSync run' {
+        Set-NewApiSyncSetting -AutoSync $true -Interval '6h'
+        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $worker = [powershell]::Create()
+        try {
+            $null = $worker.AddCommand('Import-Module').AddParameter('Name', (Get-NewApiSyncTestModulePath)).AddStatement()
+            $null = $worker.AddCommand('Start-NewApiAutoSync').AddParameter('Connection', $sbx).AddParameter('CheckIntervalSec', 5).AddParameter('ErrorAction', 'SilentlyContinue')
+            $noInput = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $noInput.Complete()
+            $null = $worker.BeginInvoke($noInput, $output)
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            while ($output.Count -lt 1 -and [datetime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 100
+            }
+
+            $worker.Stop()
+        }
+        finally {
+            $worker.Dispose()
+        }
+
+        $output | Should -HaveCount 1
+        $output[0].PSObject.TypeNames[0] | Should -Be 'NewApiSync.Engine.Results.NewApiSyncRun'
+        $output[0].Total | Should -Be 12
+        $output[0].Failed | Should -Be 1
+        $output[0].Mode | Should -Be 'IfDue'
+    }
+}
+
+Describe 'Consistency and polish' {
+    BeforeAll {
+        $sbx = Start-NewApiTestSandbox
+    }
+
+    AfterAll {
+        Stop-NewApiSandbox
+    }
+
+    It 'takes -Id (alias ChannelId) on Get-NewApiSyncHistory like the other commands' {
+        $null = Invoke-NewApiModelSync -Id 1, 2
+        @(Get-NewApiSyncHistory -Id 2).ChannelId | Should -Be @(2)
+        @(Get-NewApiSyncHistory -ChannelId 1).ChannelId | Should -Be @(1)
+        (Get-Command -Name Get-NewApiSyncHistory).Parameters['Id'].Aliases | Should -Contain 'ChannelId'
+    }
+
+    It 'matches both disabled kinds with -Status Disabled' {
+        @(Get-NewApiChannel -Status Disabled | ForEach-Object Id) | Should -Be @(8, 12)
+        @(Get-NewApiChannel -Status AutoDisabled | ForEach-Object Id) | Should -Be @(12)
+    }
+
+    It 'reads -Interval ''6h'' and ''30m'' and explains a bare number' {
+        (Set-NewApiSyncSetting -Interval '6h' -PassThru).Interval | Should -Be ([timespan]::FromHours(6))
+        (Set-NewApiSyncSetting -Interval '1h30m' -PassThru).Interval | Should -Be ([timespan]::FromMinutes(90))
+        $bare = Get-TerminatingError -ScriptBlock { Set-NewApiSyncSetting -Interval 6 }
+        $bare.Exception.Message | Should -Match "did you mean '6h' \(hours\) or '6m' \(minutes\)"
+        (Get-NewApiSyncSetting).Interval | Should -Be ([timespan]::FromMinutes(90))
+    }
+
+    It 'answers a plain-string -AccessToken with the Read-Host -AsSecureString hint, never the token' {
+        $plain = Get-TerminatingError -ScriptBlock { Connect-NewApi -BaseUrl $sbx.BaseUrl -AccessToken 'plain-token-text-42' -UserId 1 }
+        $plain.Exception.Message | Should -Match 'Read-Host -AsSecureString'
+        $plain.Exception.Message | Should -Not -Match 'plain-token-text-42'
+    }
+
+    It 'says a missing channel does not exist, without an empty name, and journals no run' {
+        $runsBefore = @(Get-NewApiTestRun -Sandbox $sbx).Count
+        $null = Invoke-NewApiModelSync -Id 999 -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing | Should -HaveCount 1
+        $missing[0].Exception.Message | Should -Match '^Channel #999 does not exist\.'
+        $missing[0].Exception.Message | Should -Not -Match "Channel ''"
+        @(Get-NewApiTestRun -Sandbox $sbx).Count | Should -Be $runsBefore
+    }
+
+    It 'uses one minus sign, the ASCII one, in tables and previews' {
+        $preview = @(Invoke-NewApiModelSync -Id 1 -WhatIf)
+        $table = $preview | Format-Table | Out-String -Width 120
+        $table | Should -Match '\+\d+ -\d+'
+        $table.Contains([char]0x2212) | Should -BeFalse
+        [NewApiSync.Engine.Channels.ChannelModelList]::Diff([NewApiSync.Engine.Channels.ChannelModelList]::Parse('a,b'), [NewApiSync.Engine.Channels.ChannelModelList]::Parse('b,c')).ToString() | Should -BeExactly '+1 -1 models'
+    }
+
+    It 'explains the sandbox''s faster settings where they are shown' {
+        $shown = Get-NewApiSyncSetting | Format-List | Out-String -Width 200
+        $shown | Should -Match "sandbox's own settings"
+        $shown | Should -Match 'A real site starts from the defaults \(20 a minute, burst 5\)'
+    }
+}
