@@ -334,3 +334,58 @@ Describe 'Consistency and polish' {
         $shown | Should -Match 'A real site starts from the defaults \(20 a minute, burst 5\)'
     }
 }
+
+Describe 'Progress that keeps up and says why it waits' {
+    BeforeAll {
+        function Get-ProgressOf {
+            # Runs one command of the module in a fresh PowerShell and returns the progress records it wrote.
+            param([Parameter(Mandatory)] [string] $CommandName, [Parameter(Mandatory)] [hashtable] $Parameters)
+
+            $worker = [powershell]::Create()
+            try {
+                $null = $worker.AddCommand('Import-Module').AddParameter('Name', (Get-NewApiSyncTestModulePath)).AddStatement()
+                $null = $worker.AddCommand($CommandName).AddParameters($Parameters)
+                $null = $worker.Invoke()
+                @($worker.Streams.Progress)
+            }
+            finally {
+                $worker.Dispose()
+            }
+        }
+    }
+
+    BeforeEach {
+        $sbx = Start-NewApiTestSandbox
+    }
+
+    AfterEach {
+        Stop-NewApiSandbox
+    }
+
+    It 'moves the bar with every finished channel' {
+        $records = Get-ProgressOf -CommandName 'Invoke-NewApiModelSync' -Parameters @{ Connection = $sbx; ErrorAction = 'SilentlyContinue' }
+        $statuses = @($records | ForEach-Object StatusDescription)
+        foreach ($done in 1..12) {
+            @($statuses | Where-Object { $_ -like "$done/12 *" }) | Should -Not -BeNullOrEmpty -Because "the bar must show $done/12 once that many channels are done"
+        }
+    }
+
+    It 'shows the channel listing page by page' {
+        $records = Get-ProgressOf -CommandName 'Get-NewApiChannel' -Parameters @{ Connection = $sbx }
+        @($records | Where-Object StatusDescription -EQ 'Listing channels: 12 of 12') | Should -Not -BeNullOrEmpty
+        $sync = Get-ProgressOf -CommandName 'Invoke-NewApiModelSync' -Parameters @{ Connection = $sbx; ErrorAction = 'SilentlyContinue' }
+        @($sync | Where-Object StatusDescription -Like 'Listing channels: *') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'says when it waits for a server 429 and for how long' {
+        $sbx.Sandbox.Options.RateLimitRequests = 3
+        $sbx.Sandbox.Options.RateLimitWindow = [timespan]::FromSeconds(3)
+        $records = Get-ProgressOf -CommandName 'Invoke-NewApiModelSync' -Parameters @{ Connection = $sbx; Id = 1, 2, 3, 4; ErrorAction = 'SilentlyContinue' }
+        @($records | Where-Object StatusDescription -Match 'waiting \d+ s: the server asked to slow down \(429\)') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'says when it waits for its own rate limit and for about how long' {
+        $records = Get-ProgressOf -CommandName 'Invoke-NewApiModelSync' -Parameters @{ Connection = $sbx; Id = 1, 2, 3, 4; RequestsPerMinute = 60; Burst = 1; Concurrency = 3; ErrorAction = 'SilentlyContinue' }
+        @($records | Where-Object StatusDescription -Match 'waiting about \d+ s for the rate limit \(60 requests/min\)') | Should -Not -BeNullOrEmpty
+    }
+}

@@ -54,7 +54,7 @@ namespace NewApiSync.Engine.Redirect
             using SiteRunLock? siteLock = _site.AcquireLock(request.Kind, request.WhatIf, cancellationToken);
             using RunContext context = RunContext.Create(_site.Connection, request.Options, _site.Log);
             var runner = new ModelRedirectRunner(context, request, StandardModelsFor(request));
-            var targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken).ConfigureAwait(false);
+            var targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken, callbacks.Listed).ConfigureAwait(false);
             NewApiSyncRun run = _site.NewRun(request.Kind, request.Mode, request.WhatIf);
             _site.Log.Verbose($"{request.Kind} run {run.RunId} ({request.Mode}) of {targets.Count} channel(s) on {run.BaseUrl}.");
 

@@ -15,6 +15,9 @@ namespace NewApiSync.Engine.Runs
 
         public Action<RunProgress>? Progress { get; set; }
 
+        /// <summary>A page of the channel listing arrived: channels listed so far, and the total the server reports (if any).</summary>
+        public Action<int, int?>? Listed { get; set; }
+
         /// <summary>
         /// Asks whether to write a change (ShouldProcess): target, action. False under -WhatIf or when the user says
         /// no. Null means yes.

@@ -99,11 +99,12 @@ namespace NewApiSync.Engine.Runs
         /// The channels to touch: piped-in channels as they are, ids read by the run (or picked from one listing when
         /// there are many), every channel when neither is given. Duplicates count once.
         /// </summary>
-        public static async Task<IReadOnlyList<ChannelTarget>> ResolveTargetsAsync(RunContext context, IReadOnlyList<Channel>? channels, IReadOnlyList<int>? ids, CancellationToken cancellationToken)
+        /// <param name="onPage">Told after each page of a listing (channels so far, reported total), for the progress bar.</param>
+        public static async Task<IReadOnlyList<ChannelTarget>> ResolveTargetsAsync(RunContext context, IReadOnlyList<Channel>? channels, IReadOnlyList<int>? ids, CancellationToken cancellationToken, Action<int, int?>? onPage = null)
         {
             if (channels is null && ids is null)
             {
-                return (await ListAllAsync(context, cancellationToken).ConfigureAwait(false)).Select(c => new ChannelTarget(c)).ToArray();
+                return (await ListAllAsync(context, cancellationToken, onPage).ConfigureAwait(false)).Select(c => new ChannelTarget(c)).ToArray();
             }
 
             var targets = new List<ChannelTarget>();
@@ -119,7 +120,7 @@ namespace NewApiSync.Engine.Runs
             int[] wanted = (ids ?? Array.Empty<int>()).Where(seen.Add).ToArray();
             if (wanted.Length > ListInsteadOfGetAbove)
             {
-                var listed = (await ListAllAsync(context, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Id);
+                var listed = (await ListAllAsync(context, cancellationToken, onPage).ConfigureAwait(false)).ToDictionary(c => c.Id);
                 targets.AddRange(wanted.Select(id => listed.TryGetValue(id, out Channel? c) ? new ChannelTarget(c) : new ChannelTarget(id)));
             }
             else

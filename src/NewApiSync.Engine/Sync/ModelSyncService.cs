@@ -86,7 +86,7 @@ namespace NewApiSync.Engine.Sync
             using SiteRunLock? siteLock = _site.AcquireLock(RunKind.Sync, request.WhatIf, cancellationToken);
             using RunContext context = RunContext.Create(_site.Connection, request.Options, _site.Log);
             var runner = new ModelSyncRunner(context, new SyncPlanner(request.Filter), FollowUp(request));
-            IReadOnlyList<ChannelTarget> targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<ChannelTarget> targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken, callbacks.Listed).ConfigureAwait(false);
 
             NewApiSyncRun run = _site.NewRun(RunKind.Sync, request.Mode, request.WhatIf);
             _site.Log.Verbose($"Sync run {run.RunId} ({request.Mode}) of {targets.Count} channel(s) on {run.BaseUrl}: concurrency {request.Options.Concurrency}, {request.Options.RequestsPerMinute:0.#} requests/min, burst {request.Options.Burst}, {request.Options.MaxRetries} retries, {request.Filter}{(request.RedirectAfterSync ? ", redirect after sync" : string.Empty)}{(request.PruneMissingTargets ? ", prune missing targets" : string.Empty)}.");

@@ -89,11 +89,21 @@ namespace NewApiSync.PowerShell.Commands
         private IReadOnlyList<Channel> List()
         {
             string? serverFilter = Status is null ? null : string.Equals(Status, nameof(ChannelStatus.Enabled), StringComparison.OrdinalIgnoreCase) ? "enabled" : "disabled";
-            return RunOnWorker(async (log, ct) =>
+            RunProgressWriter? progress = null;
+            try
             {
-                using NewApiClient client = CreateClient(log);
-                return await client.ListChannelsAsync(serverFilter, null, ct).ConfigureAwait(false);
-            });
+                return RunOnWorker(async (log, dispatcher, ct) =>
+                {
+                    // A large site lists for minutes at the production rate: show the pages as they come.
+                    progress = new RunProgressWriter(this, dispatcher, $"Listing the channels of {ResolvedConnection.BaseUrl}");
+                    using NewApiClient client = CreateClient(log);
+                    return await client.ListChannelsAsync(serverFilter, progress.ReportListing, ct).ConfigureAwait(false);
+                });
+            }
+            finally
+            {
+                progress?.Complete();
+            }
         }
 
         private IReadOnlyList<Channel> GetById(int[] ids)

@@ -12,6 +12,7 @@ namespace NewApiSync.PowerShell.Internal
             {
                 Result = writeResult is null ? null : result => dispatcher.Post(() => writeResult(result)),
                 Progress = progress.Report,
+                Listed = progress.ReportListing,
                 Confirm = (target, action) => dispatcher.InvokeAsync(() => cmdlet.ShouldProcess(target, action)),
             };
     }
