@@ -3,6 +3,11 @@
 # 120 columns, honest counts, schedules that speak up, progress, help syntax, exports, Ctrl+C and the polish items.
 # Runs against the sample sandbox (12 channels; channel 11's upstream refuses with a 401, 8 and 12 are disabled).
 
+BeforeDiscovery {
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
+    $commandNames = @((Import-PowerShellDataFile -LiteralPath (Get-NewApiSyncTestModulePath)).CmdletsToExport | Sort-Object)
+}
+
 BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
     $script:savedEnvironment = Enter-NewApiSyncTest
@@ -387,5 +392,18 @@ Describe 'Progress that keeps up and says why it waits' {
     It 'says when it waits for its own rate limit and for about how long' {
         $records = Get-ProgressOf -CommandName 'Invoke-NewApiModelSync' -Parameters @{ Connection = $sbx; Id = 1, 2, 3, 4; RequestsPerMinute = 60; Burst = 1; Concurrency = 3; ErrorAction = 'SilentlyContinue' }
         @($records | Where-Object StatusDescription -Match 'waiting about \d+ s for the rate limit \(60 requests/min\)') | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Help syntax that matches the commands' {
+    It 'shows the same parameter sets in Get-Help as Get-Command -Syntax for <_>' -ForEach $commandNames {
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters
+        $expected = @((Get-Command -Name $_).ParameterSets | ForEach-Object {
+                (@($_.Parameters | Where-Object { $common -notcontains $_.Name } | ForEach-Object Name | Sort-Object) -join ' ')
+            } | Sort-Object)
+        $shown = @(@((Get-Help -Name $_).syntax.syntaxItem) | ForEach-Object {
+                (@($_.parameter | ForEach-Object name | Sort-Object) -join ' ')
+            } | Sort-Object)
+        $shown | Should -Be $expected
     }
 }
