@@ -132,7 +132,7 @@ namespace NewApiSync.PowerShell.Tests
                 });
                 session.Run("$sbx = Start-NewApiSandbox\n" + create);
                 Assert.False(session.Last.HadErrors, string.Join("; ", session.Last.Errors));
-                Assert.EndsWith("." + typeName, (string)session.Run("@($item)[0].GetType().FullName").Single().BaseObject);
+                Assert.EndsWith("." + typeName, session.Scalar<string>("@($item)[0].GetType().FullName"));
 
                 int before = session.Host.RecordingUI.Lines.Count;
                 session.Run("$item | Out-Host");

@@ -75,7 +75,7 @@ if (-not $help.relatedLinks.navigationLink) { 'no related links' }
             Assert.True(examples.Count >= 2);
             Assert.All(examples, e =>
             {
-                Assert.False(string.IsNullOrWhiteSpace(e.Properties["code"].Value?.ToString()));
+                Assert.False(string.IsNullOrWhiteSpace(e.Property<string>("code")));
                 Assert.NotEmpty(session.Run("$args[0].remarks | ForEach-Object Text | Where-Object { $_ }".Replace("$args[0]", "$e"), new Dictionary<string, object?> { ["e"] = e }));
             });
         }
@@ -109,7 +109,7 @@ if (-not $help.relatedLinks.navigationLink) { 'no related links' }
         public void The_Help_File_Is_Named_For_The_Assembly_That_Holds_The_Cmdlets()
         {
             using var session = new PowerShellSession();
-            string helpFile = session.Run("(Get-Command Get-NewApiChannel).HelpFile").Single().ToString();
+            string helpFile = session.Scalar<string>("(Get-Command Get-NewApiChannel).HelpFile");
             string moduleDir = Path.GetDirectoryName(PowerShellSession.ModuleManifest)!;
             Assert.True(File.Exists(Path.Combine(moduleDir, "en-US", helpFile)), helpFile + " is not in en-US");
         }

@@ -22,9 +22,8 @@ namespace NewApiSync.PowerShell.Tests
         public void TestModuleManifest_Passes_And_Reports_The_Version_From_The_Manifest()
         {
             using var session = new PowerShellSession(importModule: false);
-            var info = session.Run($"Test-ModuleManifest -Path '{PowerShellSession.ModuleManifest}' -ErrorAction Stop").Single();
+            string version = session.Scalar<string>($"(Test-ModuleManifest -Path '{PowerShellSession.ModuleManifest}' -ErrorAction Stop).Version");
             Assert.False(session.Last.HadErrors, string.Join("; ", session.Last.Errors));
-            string version = info.Properties["Version"].Value.ToString()!;
             string source = File.ReadAllText(Path.Combine(PowerShellSession.RepositoryRoot, "module", "NewApiSync.psd1"));
             Assert.Contains($"ModuleVersion          = '{version}'", source);
         }
@@ -54,13 +53,17 @@ namespace NewApiSync.PowerShell.Tests
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "System.Text.Json.dll")));
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "System.Management.Automation.dll")));
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "System.Management.Automation.dll")));
+
+            // PowerShell 7 loads the module through its load context; 5.1 has none.
+            Assert.True(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "NewApiSync.LoadContext.dll")));
+            Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "NewApiSync.LoadContext.dll")));
         }
 
         [Fact]
         public void The_Core_Edition_Loads_The_Net8_Build()
         {
             using var session = new PowerShellSession();
-            string location = session.Run("[NewApiSync.Engine.Api.NewApiClient].Assembly.Location").Single().ToString()!;
+            string location = session.Scalar<string>("[NewApiSync.Engine.Api.NewApiClient].Assembly.Location");
             Assert.Equal(Path.Combine(ModuleDir, "bin", "net8.0", "NewApiSync.Engine.dll"), location);
         }
     }

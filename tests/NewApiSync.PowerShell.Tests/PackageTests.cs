@@ -33,7 +33,7 @@ namespace NewApiSync.PowerShell.Tests
             foreach (string required in new[]
             {
                 "NewApiSync.psd1", "NewApiSync.psm1", "NewApiSync.Format.ps1xml", "NewApiSync.nuspec", "[Content_Types].xml",
-                "bin/net8.0/NewApiSync.PowerShell.dll", "bin/net8.0/NewApiSync.Engine.dll",
+                "bin/net8.0/NewApiSync.PowerShell.dll", "bin/net8.0/NewApiSync.Engine.dll", "bin/net8.0/NewApiSync.LoadContext.dll",
                 "bin/netstandard2.0/NewApiSync.PowerShell.dll", "bin/netstandard2.0/NewApiSync.Engine.dll",
                 "en-US/NewApiSync.PowerShell.dll-Help.xml", "en-US/about_NewApiSync.help.txt",
             })
@@ -48,7 +48,7 @@ namespace NewApiSync.PowerShell.Tests
 
             using var session = new PowerShellSession(importModule: false);
             session.Run($"$m = Test-ModuleManifest -Path '{PowerShellSession.ModuleManifest}' -ErrorAction Stop");
-            string Manifest(string expression) => session.Run(expression).Single().ToString();
+            string Manifest(string expression) => session.Scalar<string>(expression);
 
             Assert.Equal("NewApiSync", Field("id"));
             Assert.Equal(Manifest("$m.Version.ToString(3)"), Field("version"));

@@ -39,11 +39,11 @@ namespace NewApiSync.PowerShell.Tests
             });
 
             // The undo brings the cleared channel back exactly as it was before the clear (the redirect included).
-            string beforeClear = (string)session.Run("@([NewApiSync.Engine.Journal.SyncJournal]::ForSite($sbx.DataDirectory, $sbx.BaseUrl, 1).ReadResults([NewApiSync.Engine.Journal.ResultQuery]@{ Kind = 'Clear' }))[0].OldModelMapping").Single().BaseObject;
+            string beforeClear = session.Scalar<string>("@([NewApiSync.Engine.Journal.SyncJournal]::ForSite($sbx.DataDirectory, $sbx.BaseUrl, 1).ReadResults([NewApiSync.Engine.Journal.ResultQuery]@{ Kind = 'Clear' }))[0].OldModelMapping");
             Assert.Contains("\"gpt-4o\":\"openai/gpt-4o:free\"", beforeClear);
-            Assert.Equal(beforeClear, session.Run("$sbx.Sandbox.Site.Get(6).ModelMapping").Single().BaseObject);
-            Assert.Contains("gpt-4o", ((string)session.Run("$sbx.Sandbox.Site.Get(6).Models").Single().BaseObject).Split(','));
-            Assert.Equal("Succeeded", session.Run("@(Get-NewApiSyncHistory -Kind Restore)[0].Status").Single().ToString());
+            Assert.Equal(beforeClear, session.Scalar<string>("$sbx.Sandbox.Site.Get(6).ModelMapping"));
+            Assert.Contains("gpt-4o", session.Scalar<string>("$sbx.Sandbox.Site.Get(6).Models").Split(','));
+            Assert.Equal("Succeeded", session.Scalar<string>("@(Get-NewApiSyncHistory -Kind Restore)[0].Status"));
             session.Run(lines[^1]);
             Assert.False(session.Last.HadErrors);
         }

@@ -74,6 +74,79 @@ Describe 'Start-NewApiAutoSync' {
         }
     }
 
+    Context 'AutoSync on, -WhatIf when no run is due' {
+        BeforeAll {
+            $sbx = Start-NewApiTestSandbox
+            Set-NewApiSyncSetting -AutoSync $true
+            $null = Invoke-NewApiModelSync -ErrorAction SilentlyContinue
+            $sbx.Sandbox.ClearRequests()
+            $results = @(Start-NewApiAutoSync -WhatIf -ErrorAction SilentlyContinue)
+        }
+
+        AfterAll {
+            Stop-NewApiSandbox
+        }
+
+        It 'previews one run now anyway' {
+            $results | Should -HaveCount 12
+        }
+
+        It 'writes nothing and journals nothing beyond the run before' {
+            $sbx.Sandbox.Updates.Count | Should -Be 0
+            Get-NewApiTestRun -Sandbox $sbx | Should -HaveCount 1
+        }
+    }
+
+    Context 'AutoSync on while another run holds the site' {
+        BeforeAll {
+            $sbx = Start-NewApiTestSandbox
+            Set-NewApiSyncSetting -AutoSync $true
+            # Another run holds the site: the run lock any process takes before writing.
+            $lock = [NewApiSync.Engine.Journal.SiteRunLock]::TryAcquire($sbx.DataDirectory, $sbx.BaseUrl, $sbx.UserId, [TimeSpan]::Zero, [System.Threading.CancellationToken]::None, 'sync run')
+
+            $loopRunspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
+            $loopRunspace.Open()
+            $loop = [powershell]::Create()
+            $loop.Runspace = $loopRunspace
+            $null = $loop.AddCommand('Import-Module').AddParameter('Name', (Get-NewApiSyncTestModulePath)).AddStatement()
+            $null = $loop.AddCommand('Start-NewApiAutoSync').AddParameter('Connection', $sbx).AddParameter('CheckIntervalSec', 30)
+            $output = New-Object -TypeName 'System.Management.Automation.PSDataCollection[psobject]'
+            $inputData = New-Object -TypeName 'System.Management.Automation.PSDataCollection[psobject]'
+            $inputData.Complete()
+            $pending = $loop.BeginInvoke($inputData, $output)
+
+            # The first check finds the site busy; the next one is 30 seconds away.
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while ($loop.Streams.Warning.Count -eq 0 -and -not $pending.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 50
+            }
+
+            Start-Sleep -Milliseconds 500
+            $stateBeforeStop = $loop.InvocationStateInfo.State
+            $loop.Stop()
+            $loopWarnings = @($loop.Streams.Warning | ForEach-Object -MemberName Message)
+            $loopResults = @($output)
+        }
+
+        AfterAll {
+            if ($loop) { $loop.Dispose() }
+            if ($loopRunspace) { $loopRunspace.Dispose() }
+            if ($lock) { $lock.Dispose() }
+            Stop-NewApiSandbox
+        }
+
+        It 'skips the scheduled run with one warning and keeps waiting for the next check' {
+            $lock | Should -Not -BeNullOrEmpty
+            @($loopWarnings | Where-Object { $_ -like '*scheduled run is skipped*' }) | Should -HaveCount 1
+            $stateBeforeStop | Should -Be ([System.Management.Automation.PSInvocationState]::Running)
+        }
+
+        It 'writes no result and changes nothing' {
+            $loopResults | Should -HaveCount 0
+            $sbx.Sandbox.Updates.Count | Should -Be 0
+        }
+    }
+
     Context 'AutoSync on, running until stopped' {
         BeforeAll {
             $sbx = Start-NewApiTestSandbox

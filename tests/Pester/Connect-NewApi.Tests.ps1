@@ -67,6 +67,22 @@ Describe 'Connect-NewApi' {
             @(Get-NewApiChannel).Count | Should -Be 12
         }
 
+        It 'refuses a user who is not an admin on a <Generation> server with <ErrorId>' -TestCases @(
+            # Newer servers answer a too-low role with 403; older ones with 200 and success:false, which reads like a
+            # bad token, so the message names both causes.
+            @{ Generation = 'Paged'; ErrorId = 'NewApiPermissionDenied'; Category = 'PermissionDenied' }
+            @{ Generation = 'Legacy'; ErrorId = 'NewApiAuthenticationFailed'; Category = 'AuthenticationError' }
+        ) {
+            $site = Start-NewApiSandbox -Generation $Generation
+            $site.Sandbox.Options.UserRole = 1
+            $siteToken = ConvertTo-TestSecureString -Text $site.Sandbox.AccessToken
+
+            $caught = { Connect-NewApi -BaseUrl $site.BaseUrl -AccessToken $siteToken -UserId 1 } | Should -Throw -PassThru
+            $caught.FullyQualifiedErrorId | Should -Be "$ErrorId,NewApiSync.PowerShell.Commands.ConnectNewApiCommand"
+            $caught.CategoryInfo.Category | Should -Be $Category
+            "$($caught.Exception.Message) $($caught.ErrorDetails.RecommendedAction)" | Should -BeLikeExactly '*admin*'
+        }
+
         It 'validates -<Name>' -TestCases @(
             @{ Name = 'UserId'; Value = 0 }
             @{ Name = 'RequestTimeoutSec'; Value = 601 }

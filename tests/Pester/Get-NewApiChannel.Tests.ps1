@@ -99,6 +99,7 @@ Describe 'Get-NewApiChannel' {
                 Restore-NewApiEnvironment -Value $Variables
                 $caught = { Get-NewApiChannel } | Should -Throw -PassThru
                 $caught.FullyQualifiedErrorId | Should -Be 'NewApiConfigurationMissing,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
+                $caught.CategoryInfo.Category | Should -Be 'InvalidOperation'
                 $caught.Exception.Message | Should -BeLike "*$Expected*"
             } finally {
                 Restore-NewApiEnvironment
@@ -115,18 +116,6 @@ Describe 'Get-NewApiChannel' {
             } finally {
                 Restore-NewApiEnvironment
             }
-        }
-    }
-
-    Context 'Completion' {
-        BeforeAll {
-            $null = Start-NewApiSandbox
-        }
-
-        It 'completes channel names, quoting names with spaces' {
-            $completer = [NewApiSync.PowerShell.Completion.ChannelNameCompleter]::new()
-            $names = $completer.CompleteArgument('Get-NewApiChannel', 'Name', 'Open', $null, @{}) | ForEach-Object CompletionText
-            $names | Should -Be @("'OpenAI official'", "'OpenAI reseller (expired key)'", "'OpenRouter free tier'")
         }
     }
 }

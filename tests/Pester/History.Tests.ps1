@@ -53,9 +53,14 @@ Describe 'Get-NewApiSyncHistory' {
         @{ Filter = @{ Kind = 'Restore' }; Expected = @() }
         @{ Filter = @{ Since = (Get-Date).AddMinutes(5) }; Expected = @() }
         @{ Filter = @{ Since = (Get-Date).AddHours(-1); ChannelId = 1 }; Expected = @(1) }
+        @{ Filter = @{ Status = 'All'; ChannelId = 2, 3 }; Expected = @(2, 3) }
+        @{ Filter = @{ Status = 'Succeeded' }; Expected = @(1, 2, 3, 5, 6, 7, 8, 9, 10, 12) }
+        @{ Filter = @{ Search = 'glm' }; Expected = @(9) }
+        @{ Filter = @{ Status = 'Succeeded'; Search = 'expired' }; Expected = @() }
     ) {
-        $ids = @(Get-NewApiSyncHistory @Filter | ForEach-Object ChannelId | Sort-Object)
+        $ids = @(Get-NewApiSyncHistory @Filter -ErrorVariable problems | ForEach-Object -MemberName ChannelId | Sort-Object)
         $ids | Should -Be $Expected
+        $problems | Should -BeNullOrEmpty
     }
 
     It 'finds records by -RunId and -Last' {
@@ -63,6 +68,37 @@ Describe 'Get-NewApiSyncHistory' {
         $null = Invoke-NewApiModelSync -Id 4
         @(Get-NewApiSyncHistory) | Should -HaveCount 1
         @(Get-NewApiSyncHistory -Last 2) | Should -HaveCount 13
+    }
+
+    It 'lists the runs newest first with -Run, and -Last counts runs' {
+        Set-NewApiSyncSetting -AutoSync $true
+        $null = Invoke-NewApiModelSync -ErrorAction SilentlyContinue
+        $null = Invoke-NewApiModelSync -Id 4
+
+        @(Get-NewApiSyncHistory).ChannelId | Should -Be @(4)
+        @(Get-NewApiSyncHistory -Last 2) | Should -HaveCount 13
+        $runs = @(Get-NewApiSyncHistory -Run)
+        $runs | Should -HaveCount 3
+        $runs | ForEach-Object -Process { $_ | Should -BeOfType ([NewApiSync.Engine.Results.NewApiSyncRun]) }
+        $runs[0].Mode | Should -Be 'Selected'
+        $runs[0].Total | Should -Be 1
+        $runs[1].Mode | Should -Be 'All'
+        $runs[1].Total | Should -Be 12
+        $runs[1].Failed | Should -Be 1
+        $runs[1].Interrupted | Should -BeFalse
+        $runs[1].Duration | Should -Not -BeNullOrEmpty
+        # Synced with AutoSync on: the run says when the next one is due.
+        $runs[1].NextScheduledTime | Should -Not -BeNullOrEmpty
+        @(Get-NewApiSyncHistory -Run -Last 1) | Should -HaveCount 1
+    }
+
+    It 'pipes run summaries into Get-NewApiSyncHistory for their records' {
+        $null = Invoke-NewApiModelSync -Id 5
+        $null = Get-NewApiSyncHistory | Restore-NewApiChannel -Confirm:$false
+
+        @(Get-NewApiSyncHistory -Run -Kind Restore).Kind | Should -Be @('Restore')
+        @(@(Get-NewApiSyncHistory -Run -Kind Sync)[1] | Get-NewApiSyncHistory) | Should -HaveCount 12
+        @(Get-NewApiSyncHistory -Run -Kind Restore | Get-NewApiSyncHistory).ChannelId | Should -Be @(5)
     }
 
     It 'returns run summaries with -Run' {
@@ -88,18 +124,41 @@ Describe 'Get-NewApiSyncHistory' {
         $sbx.Sandbox.Requests.Count | Should -Be 0
     }
 
+    It 'reads the runs of one user with -BaseUrl -UserId, and nothing without a site' {
+        $savedDataRoot = $env:NEWAPISYNC_DATA
+        $url = $sbx.BaseUrl
+        $sbx.Sandbox.ClearRequests()
+        Disconnect-NewApi
+        try {
+            $env:NEWAPISYNC_DATA = $sbx.DataDirectory
+            (Get-NewApiSyncHistory -BaseUrl $url -UserId 1 -Run).Total | Should -Be 12
+            Get-NewApiSyncHistory -BaseUrl $url -UserId 2 | Should -BeNullOrEmpty
+            { Get-NewApiSyncHistory } | Should -Throw -ErrorId 'NewApiConfigurationMissing,NewApiSync.PowerShell.Commands.GetNewApiSyncHistoryCommand'
+        } finally {
+            $env:NEWAPISYNC_DATA = $savedDataRoot
+        }
+
+        $sbx.Sandbox.Requests.Count | Should -Be 0
+    }
+
     It 'pipes failed records back into a sync' {
         $sbx.Sandbox.Site.SetUpstreamError(11, $null)
+        $sbx.Sandbox.ClearRequests()
         $rerun = Get-NewApiSyncHistory -Status Failed | Invoke-NewApiModelSync
         $rerun.ChannelId | Should -Be 11
         $rerun.Status | Should -Be 'Succeeded'
+        @($sbx.Sandbox.Requests | Where-Object { $_.Route -eq 'FetchModels' } | ForEach-Object -MemberName ChannelId) | Should -Be @(11)
     }
 
     It 'stops on bad input with a clear error' {
         { Get-NewApiSyncHistory -Last 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,NewApiSync.PowerShell.Commands.GetNewApiSyncHistoryCommand'
-        { Get-NewApiSyncHistory -RunId '../settings' } | Should -Throw -ErrorId 'InvalidHistoryQuery,NewApiSync.PowerShell.Commands.GetNewApiSyncHistoryCommand'
+        { Get-NewApiSyncHistory -Status Broken } | Should -Throw -ErrorId 'ParameterArgumentValidationError,NewApiSync.PowerShell.Commands.GetNewApiSyncHistoryCommand'
+        $malformed = { Get-NewApiSyncHistory -RunId '../settings' } | Should -Throw -ErrorId 'InvalidHistoryQuery,NewApiSync.PowerShell.Commands.GetNewApiSyncHistoryCommand' -PassThru
+        $malformed.Exception.Message | Should -BeLikeExactly '*is not a run id*'
         Get-NewApiSyncHistory -RunId 20200101T000000000Z-abcdef -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $missing | Should -HaveCount 1
         $missing[0].FullyQualifiedErrorId | Should -Be 'CannotFindRun,NewApiSync.PowerShell.Commands.GetNewApiSyncHistoryCommand'
+        $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
 
@@ -119,11 +178,15 @@ Describe 'Restore-NewApiChannel' {
     }
 
     It 'restores a sync: the server holds the old models again, as a journaled Restore run' {
-        $restored = Get-NewApiSyncHistory | Restore-NewApiChannel -Confirm:$false
+        $restored = Get-NewApiSyncHistory | Restore-NewApiChannel -Confirm:$false -ErrorVariable problems
+        $problems | Should -BeNullOrEmpty
         Get-StoredModelText 1 | Should -Be $SampleModelsOf1
+        $restored | Should -HaveCount 12
         $restored | ForEach-Object { $_.Kind | Should -Be 'Restore' }
         ($restored | Where-Object ChannelId -eq 11).Status | Should -Be 'Skipped'
-        (Get-NewApiSyncHistory -Run | Select-Object -First 1).Kind | Should -Be 'Restore'
+        $run = Get-NewApiSyncHistory -Run | Select-Object -First 1
+        $run.Kind | Should -Be 'Restore'
+        $run.Mode | Should -Be 'Selected'
     }
 
     It 'undoes a restore' {
@@ -155,18 +218,29 @@ Describe 'Restore-NewApiChannel' {
         $writer.Complete($writer.Summary([DateTimeOffset]::UtcNow))
         $writer.Dispose()
 
-        $null = Restore-NewApiChannel -RunId $header.RunId -Confirm:$false
+        $result = Restore-NewApiChannel -RunId $header.RunId -Confirm:$false
         $sbx.Sandbox.Site.Get(9).ModelMapping | Should -BeExactly $Old
+        # The clear kept the models, so the restore leaves them as the record has them.
+        Get-StoredModelText 9 | Should -BeExactly ($models -join ',')
+        $result.OldModelMapping | Should -BeExactly '{}'
+        $result.NewModelMapping | Should -BeExactly $Old
     }
 
     It 'refuses a channel changed since the run, with advice, and -Force restores it' {
         $sbx.Sandbox.Site.Change(1, [Action[NewApiSync.Sandbox.SandboxChannel]] { param($c) $c.Models = 'gpt-5' }) | Out-Null
-        $null = Get-NewApiSyncHistory -ChannelId 1 | Restore-NewApiChannel -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
+        $sbx.Sandbox.ClearRequests()
+        $results = @(Get-NewApiSyncHistory -ChannelId 1, 2 | Restore-NewApiChannel -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue)
+        ($results | Where-Object ChannelId -EQ 1).Status | Should -Be 'Failed'
+        ($results | Where-Object ChannelId -EQ 2).Status | Should -Be 'Succeeded'
+        $failed | Should -HaveCount 1
         $failed[0].FullyQualifiedErrorId | Should -Be 'ChannelRestoreFailed,NewApiSync.PowerShell.Commands.RestoreNewApiChannelCommand'
+        $failed[0].Exception.Message | Should -BeLikeExactly '*changed since run*'
         $failed[0].ErrorDetails.RecommendedAction | Should -Match '-Force'
         Get-StoredModelText 1 | Should -Be 'gpt-5'
+        # Only channel 2 was written.
+        $sbx.Sandbox.Updates.Count | Should -Be 1
 
-        $null = Get-NewApiSyncHistory -ChannelId 1 | Restore-NewApiChannel -Force -Confirm:$false
+        $null = Get-NewApiSyncHistory -Kind Sync -ChannelId 1 | Restore-NewApiChannel -Force -Confirm:$false
         Get-StoredModelText 1 | Should -Be $SampleModelsOf1
     }
 
@@ -181,9 +255,21 @@ Describe 'Restore-NewApiChannel' {
     It 'stops on an unknown run or records of another site before writing' {
         $sbx.Sandbox.ClearRequests()
         { Restore-NewApiChannel -RunId 20200101T000000000Z-abcdef -Confirm:$false } | Should -Throw -ErrorId 'CannotFindRun,NewApiSync.PowerShell.Commands.RestoreNewApiChannelCommand'
-        { Get-NewApiSyncHistory | ForEach-Object { $_.BaseUrl = 'https://other.example.com'; $_ } | Restore-NewApiChannel -Confirm:$false } |
-            Should -Throw -ErrorId 'HistoryRecordOfAnotherSite,NewApiSync.PowerShell.Commands.RestoreNewApiChannelCommand'
+        { Restore-NewApiChannel -RunId 'a/b' -Confirm:$false } | Should -Throw -ErrorId 'InvalidRunId,NewApiSync.PowerShell.Commands.RestoreNewApiChannelCommand'
+        $foreign = { Get-NewApiSyncHistory | ForEach-Object { $_.BaseUrl = 'https://other.example.com'; $_ } | Restore-NewApiChannel -Confirm:$false } |
+            Should -Throw -ErrorId 'HistoryRecordOfAnotherSite,NewApiSync.PowerShell.Commands.RestoreNewApiChannelCommand' -PassThru
+        $foreign.Exception.Message | Should -BeLikeExactly '*https://other.example.com*'
         $sbx.Sandbox.Updates.Count | Should -Be 0
+        @(Get-NewApiSyncHistory -Run) | Should -HaveCount 1
+    }
+
+    It 'restores only the channels given with -RunId and -ChannelId, and warns about unknown ones' {
+        $runId = @(Get-NewApiSyncHistory -Run)[0].RunId
+        $sbx.Sandbox.ClearRequests()
+        $results = @(Restore-NewApiChannel $runId -ChannelId 1, 99 -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue)
+        @($results.ChannelId) | Should -Be @(1)
+        "$warnings" | Should -BeLike '*#99*'
+        Get-StoredModelText 1 | Should -Be $SampleModelsOf1
     }
 
     It 'never writes a secret into the journal' {

@@ -150,6 +150,14 @@ Describe 'New-NewApiModelRedirect' {
             $null = New-NewApiModelRedirect -Id 2 -StandardModel 'claude-4-sonnet' -Force
             (Get-SandboxMapping -Sandbox $sbx -Id 2 | ConvertFrom-Json).'claude-4-sonnet' | Should -BeExactly 'claude-sonnet-4-20250514'
         }
+
+        It 'journals the text it replaced, so -Force can be undone' {
+            $record = @(Get-NewApiSyncHistory -Kind Redirect -ChannelId 2)
+            $record | Should -HaveCount 1
+            $record[0].Kind | Should -Be 'Redirect'
+            $record[0].Status | Should -Be 'Succeeded'
+            $record[0].OldModelMapping | Should -BeExactly '{broken'
+        }
     }
 
     Context '-WhatIf' {
@@ -191,6 +199,7 @@ Describe 'New-NewApiModelRedirect' {
             @{ Name = 'a blank name'; StandardModel = @(' '); ErrorId = 'InvalidStandardModel' }
             @{ Name = 'a bare prefix'; StandardModel = @('openai/'); ErrorId = 'InvalidStandardModel' }
             @{ Name = 'an empty string'; StandardModel = @('gpt-4o', ''); ErrorId = 'ParameterArgumentValidationError' }
+            @{ Name = 'a name given twice'; StandardModel = @('gpt-4o', 'GPT-4o'); ErrorId = 'InvalidStandardModel' }
         ) {
             $sbx.Sandbox.ClearRequests()
             $errorRecord = Get-TerminatingError { New-NewApiModelRedirect -StandardModel $StandardModel }
@@ -308,6 +317,14 @@ Describe 'Clear-NewApiModelRedirect' {
             ($results | Where-Object { $_.ChannelId -eq $Id }).Status | Should -Be $Status
         }
 
+        It 'gives every channel asked for a result' {
+            $results | Should -HaveCount 3
+        }
+
+        It 'does not write the channel without a mapping' {
+            @($sbx.Sandbox.Updates | Where-Object { $_.Body -match '"id":4\b' }) | Should -HaveCount 0
+        }
+
         It 'reports one non-terminating ChannelClearFailed error and keeps going' {
             $clearErrors | Should -HaveCount 1
             $clearErrors[0].FullyQualifiedErrorId | Should -BeExactly "ChannelClearFailed,$ClearCmd"
@@ -340,8 +357,12 @@ Describe 'Get-NewApiStandardModel' {
         $models | ForEach-Object { $_.Name | Should -BeLike "$Prefix*" }
     }
 
-    It 'takes the name by position' {
+    It 'takes the name, or a wildcard, by position' {
         @(Get-NewApiStandardModel 'gpt-4o').Name | Should -Be @('gpt-4o')
+        $models = @(Get-NewApiStandardModel 'gpt-4*')
+        $models | Should -Not -BeNullOrEmpty
+        $models.Count | Should -BeLessThan $all.Count
+        $models | ForEach-Object -Process { $_.Name | Should -BeLike 'gpt-4*' }
     }
 
     It 'writes nothing, and no error, when nothing matches' {

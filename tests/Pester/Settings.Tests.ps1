@@ -82,6 +82,26 @@ Describe 'Get-NewApiSyncSetting' {
             (Get-TerminatingError { Set-NewApiSyncSetting -Concurrency 2 }).FullyQualifiedErrorId | Should -BeExactly "SettingsFileInvalid,$SetCmd"
         }
 
+        It 'names the file and recommends -Reset' {
+            Set-Content -LiteralPath $settingsFile -Value '{ oops' -Encoding ASCII
+
+            $errorRecord = Get-TerminatingError { Get-NewApiSyncSetting }
+            $errorRecord.Exception.Message | Should -BeLike '*settings.json*'
+            $errorRecord.ErrorDetails.RecommendedAction | Should -BeLike '*-Reset*'
+        }
+
+        It 'stops a sync, even a -WhatIf preview, before it starts' {
+            Set-Content -LiteralPath $settingsFile -Value '{ oops' -Encoding ASCII
+            (Get-TerminatingError { Invoke-NewApiModelSync -WhatIf }).FullyQualifiedErrorId | Should -BeExactly 'SettingsFileInvalid,NewApiSync.PowerShell.Commands.InvokeNewApiModelSyncCommand'
+        }
+
+        It 'is replaced by Set-NewApiSyncSetting -Reset: the defaults plus the values given' {
+            Set-Content -LiteralPath $settingsFile -Value '{ oops' -Encoding ASCII
+            Set-NewApiSyncSetting -Reset -Concurrency 3
+            (Get-NewApiSyncSetting).Concurrency | Should -Be 3
+            (Get-NewApiSyncSetting).RequestsPerMinute | Should -Be 20
+        }
+
         It 'returns to the defaults once the file is deleted' {
             Remove-Item -LiteralPath $settingsFile
             (Get-NewApiSyncSetting).Concurrency | Should -Be 2
@@ -180,6 +200,9 @@ Describe 'Set-NewApiSyncSetting' {
             @{ Name = 'a blank standard name'; Arguments = @{ StandardModels = @(' ') }; Mentions = 'StandardModels' }
             @{ Name = 'an empty include pattern'; Arguments = @{ IncludeModel = @('gpt-*', '') }; Mentions = 'IncludeModel' }
             @{ Name = 'a blank exclude pattern'; Arguments = @{ ExcludeModel = @(' ') }; Mentions = 'ExcludeModel' }
+            @{ Name = 'an include pattern that is not a wildcard'; Arguments = @{ IncludeModel = @('gpt-[4') }; Mentions = 'IncludeModel' }
+            @{ Name = 'a standard name given twice'; Arguments = @{ StandardModels = @('gpt-4o', 'GPT-4o') }; Mentions = 'more than once' }
+            @{ Name = 'an empty standard name among others'; Arguments = @{ StandardModels = @('gpt-4o', ' ') }; Mentions = 'empty' }
         ) {
             $errorRecord = Get-TerminatingError { Set-NewApiSyncSetting @Arguments -Concurrency 4 }
 

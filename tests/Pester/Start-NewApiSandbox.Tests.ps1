@@ -20,8 +20,10 @@ Describe 'Start-NewApiSandbox' {
         }
 
         It 'becomes the session connection, with the 12 sample channels' {
-            $channels = @(Get-NewApiChannel)
+            $channels = @(Get-NewApiChannel -ErrorVariable problems)
+            $problems | Should -BeNullOrEmpty
             $channels.Count | Should -Be 12
+            $channels | ForEach-Object -Process { $_ | Should -BeOfType ([NewApiSync.Engine.Channels.Channel]) }
             $openAi = $channels | Where-Object Id -EQ 1
             $openAi.Name | Should -Be 'OpenAI official'
             $openAi.Models | Should -Be @('gpt-4o', 'gpt-4o-mini', 'gpt-4-turbo')
@@ -37,6 +39,11 @@ Describe 'Start-NewApiSandbox' {
             $settings.RequestsPerMinute | Should -Be 600
             $settings.Burst | Should -Be 50
             $settings.Concurrency | Should -Be 2
+        }
+
+        It 'keeps the default of 20 requests a minute for a sandbox limited with -RateLimitRequests' {
+            $null = Start-NewApiSandbox -RateLimitRequests 60
+            (Get-NewApiSyncSetting).RequestsPerMinute | Should -Be 20
         }
 
         It 'keeps the settings already saved in a folder given with -DataDirectory' {
@@ -58,9 +65,10 @@ Describe 'Start-NewApiSandbox' {
             $ids | Should -Be ([int[]][System.Linq.Enumerable]::Range(1, $ChannelCount))
         }
 
-        It 'stops the previous sandbox when a new one starts' {
+        It 'stops the previous sandbox when a new one starts, and removes its data folder' {
             $first = Start-NewApiSandbox
             $null = Start-NewApiSandbox -ChannelCount 3
+            Test-Path -LiteralPath $first.DataDirectory | Should -BeFalse
             @(Get-NewApiChannel).Count | Should -Be 3
             ({ Get-NewApiChannel -Connection $first -ErrorAction Stop } | Should -Throw -PassThru).FullyQualifiedErrorId | Should -Be 'CannotListChannels,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
         }

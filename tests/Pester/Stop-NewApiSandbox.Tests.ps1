@@ -19,6 +19,12 @@ Describe 'Stop-NewApiSandbox' {
             $caught.FullyQualifiedErrorId | Should -Be 'NewApiConfigurationMissing,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
         }
 
+        It 'removes the data folder it made' {
+            Test-Path -LiteralPath $script:sandbox.DataDirectory | Should -BeTrue
+            Stop-NewApiSandbox
+            Test-Path -LiteralPath $script:sandbox.DataDirectory | Should -BeFalse
+        }
+
         It 'stops the listener' {
             Stop-NewApiSandbox
             ({ Get-NewApiChannel -Connection $script:sandbox } | Should -Throw -PassThru).FullyQualifiedErrorId | Should -Be 'CannotListChannels,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'

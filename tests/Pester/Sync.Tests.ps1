@@ -45,6 +45,7 @@ Describe 'Invoke-NewApiModelSync' {
             $syncErrors | Should -HaveCount 1
             $syncErrors[0].FullyQualifiedErrorId | Should -BeExactly "ChannelSyncFailed,$Cmd"
             $syncErrors[0].TargetObject.ChannelId | Should -Be 11
+            [object]::ReferenceEquals($syncErrors[0].TargetObject, ($results | Where-Object { $_.Status -eq 'Failed' })) | Should -BeTrue
             $syncErrors[0].Exception.Message | Should -Match ([regex]::Escape('OpenAI reseller (expired key)'))
             $syncErrors[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         }
@@ -307,6 +308,37 @@ Describe 'Invoke-NewApiModelSync' {
             [Environment]::SetEnvironmentVariable('NEWAPI_USER_ID', 'admin')
             $errorRecord = Get-TerminatingError { Invoke-NewApiModelSync }
             $errorRecord.FullyQualifiedErrorId | Should -BeExactly "NewApiConfigurationInvalid,$Cmd"
+        }
+    }
+
+    Context 'A site from the NEWAPI_* variables over plain http' {
+        BeforeAll {
+            Stop-NewApiSandbox
+            # -FailedOnly on an empty journal resolves the connection and returns before any request, and .invalid
+            # never resolves: no traffic leaves this machine.
+            $savedDataRoot = $env:NEWAPISYNC_DATA
+            $env:NEWAPISYNC_DATA = Join-Path -Path $TestDrive -ChildPath 'data'
+            Restore-NewApiEnvironment -Value @{ NEWAPI_BASE_URL = 'http://newapi.invalid'; NEWAPI_ACCESS_TOKEN = 'tok-insecure-1234'; NEWAPI_USER_ID = '1' }
+            $everything = @(Invoke-NewApiModelSync -FailedOnly *>&1)
+            $warnings = @($everything | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object -MemberName Message)
+        }
+
+        AfterAll {
+            Restore-NewApiEnvironment
+            $env:NEWAPISYNC_DATA = $savedDataRoot
+        }
+
+        It 'warns that the token would travel unencrypted, naming the variable' {
+            @($warnings | Where-Object { $_ -like '*plain http://*' -and $_ -like '*NEWAPI_BASE_URL*' }) | Should -HaveCount 1
+        }
+
+        It 'still says plainly that there is nothing to re-run' {
+            @($warnings | Where-Object { $_ -like '*nothing to re-run*' }) | Should -HaveCount 1
+        }
+
+        It 'shows the token in no stream' {
+            $everything | Should -Not -BeNullOrEmpty
+            ($everything | Out-String) | Should -Not -BeLike '*tok-insecure-1234*'
         }
     }
 }

@@ -165,6 +165,22 @@ function Get-TerminatingError {
     return $null
 }
 
+function Invoke-FreshPwsh {
+    # Runs a command in a new pwsh process of this installation (no profile) and returns what it wrote, one string a
+    # line. Under 'dotnet pwsh' this process is dotnet running pwsh.dll, so the child is started the same way.
+    param([Parameter(Mandatory)] [string] $Command)
+
+    $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    [string[]] $launcher = if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        Join-Path -Path $PSHOME -ChildPath 'pwsh.dll'
+    } else {
+        @()
+    }
+
+    $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($Command))
+    & $process @launcher -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object { "$_" }
+}
+
 function Get-SandboxModel {
     # The stored models of a sandbox channel, as a list.
     param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [int] $Id)
@@ -172,4 +188,4 @@ function Get-SandboxModel {
     @($Sandbox.Sandbox.Site.Get($Id).Models -split ',')
 }
 
-Export-ModuleMember -Function Get-NewApiSyncTestModulePath, Start-NewApiTestSandbox, Get-NewApiTestRun, Get-TerminatingError, Get-SandboxModel, Import-NewApiSyncUnderTest, Enter-NewApiSyncTest, Exit-NewApiSyncTest, ConvertTo-TestSecureString, Get-NewApiEnvironment, Restore-NewApiEnvironment, Get-ClosedLoopbackUrl
+Export-ModuleMember -Function Invoke-FreshPwsh, Get-NewApiSyncTestModulePath, Start-NewApiTestSandbox, Get-NewApiTestRun, Get-TerminatingError, Get-SandboxModel, Import-NewApiSyncUnderTest, Enter-NewApiSyncTest, Exit-NewApiSyncTest, ConvertTo-TestSecureString, Get-NewApiEnvironment, Restore-NewApiEnvironment, Get-ClosedLoopbackUrl

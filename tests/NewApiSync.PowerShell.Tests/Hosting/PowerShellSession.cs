@@ -33,6 +33,17 @@ namespace NewApiSync.PowerShell.Tests.Hosting
 
         public RecordingHost Host { get; }
 
+        /// <summary>
+        /// A session on a fresh sample sandbox (12 channels, its own data folder) with fast, short retries, so failures
+        /// do not wait; <c>$sbx</c> is its connection.
+        /// </summary>
+        public static PowerShellSession WithSandbox(string startArguments = "")
+        {
+            var session = new PowerShellSession();
+            session.Run($"$sbx = Start-NewApiSandbox {startArguments}; Set-NewApiSyncSetting -MaxRetries 1 -RequestsPerMinute 6000 -Burst 100");
+            return session;
+        }
+
         /// <summary>The module manifest under test.</summary>
         public static string ModuleManifest
         {
@@ -96,6 +107,21 @@ namespace NewApiSync.PowerShell.Tests.Hosting
         }
 
         /// <summary>
+        /// Runs script text that writes exactly one object and returns it as <typeparamref name="T"/>, converted the way
+        /// PowerShell converts (an int stays an int, an enum becomes its name as a string). A written $null gives default.
+        /// </summary>
+        public T Scalar<T>(string script, IDictionary<string, object?>? variables = null)
+        {
+            Collection<PSObject> output = Run(script, variables);
+            if (output.Count != 1)
+            {
+                throw new InvalidOperationException($"Expected one object, got {output.Count}, from: {script}\n{string.Join("\n", Last.Errors)}");
+            }
+
+            return output[0] is null ? default! : LanguagePrimitives.ConvertTo<T>(output[0]);
+        }
+
+        /// <summary>
         /// Starts script text without waiting, so a test can watch output stream in and stop the pipeline (Ctrl+C)
         /// with <see cref="System.Management.Automation.PowerShell.Stop"/>. The caller disposes the instance.
         /// </summary>
@@ -144,6 +170,16 @@ namespace NewApiSync.PowerShell.Tests.Hosting
             }
 
             _runspace.Dispose();
+        }
+    }
+
+    /// <summary>Reading what cmdlets write: one property of an output object, converted the way PowerShell converts.</summary>
+    public static class PSObjectProperties
+    {
+        public static T Property<T>(this PSObject item, string name)
+        {
+            PSPropertyInfo property = item.Properties[name] ?? throw new ArgumentException($"{item.BaseObject.GetType().Name} has no property {name}.", nameof(name));
+            return property.Value is null ? default! : LanguagePrimitives.ConvertTo<T>(property.Value);
         }
     }
 
