@@ -88,7 +88,9 @@ Describe 'Start-NewApiAutoSync' {
         }
 
         It 'previews one run now anyway' {
-            $results | Should -HaveCount 12
+            $results | Should -HaveCount 1
+            $results[0].WhatIf | Should -BeTrue
+            $results[0].Total | Should -Be 12
         }
 
         It 'writes nothing and journals nothing beyond the run before' {
