@@ -61,8 +61,10 @@ namespace NewApiSync.PowerShell.Tests
             Assert.Contains(session.Host.RecordingUI.WhatIfLines, l => l.Contains("OpenAI official (#1)") && l.Contains("+8 -1 models"));
             Assert.Equal(0, Runs(session));
             var preview = results.Single(r => (int)r.Properties["ChannelId"].Value == 1);
-            Assert.Equal("Skipped", preview.Properties["Status"].Value.ToString());
-            Assert.Equal(8, ((string[])preview.Properties["AddedModels"].Value).Length);
+            Assert.Equal("Succeeded", preview.Properties["Status"].Value.ToString());
+            Assert.True((bool)preview.Properties["Changed"].Value);
+            Assert.True((bool)preview.Properties["WhatIf"].Value);
+            Assert.Equal(8, ((System.Collections.IEnumerable)preview.Properties["AddedModels"].Value).Cast<object>().Count());
         }
 
         [Theory]
@@ -272,7 +274,7 @@ namespace NewApiSync.PowerShell.Tests
             using (var running = session.Begin("Start-NewApiAutoSync -CheckIntervalSec 5 -ErrorAction SilentlyContinue", output))
             {
                 var wait = Stopwatch.StartNew();
-                while (output.Count < 12 && wait.Elapsed < TimeSpan.FromSeconds(20))
+                while (output.Count < 1 && wait.Elapsed < TimeSpan.FromSeconds(20))
                 {
                     Thread.Sleep(20);
                 }
@@ -282,7 +284,8 @@ namespace NewApiSync.PowerShell.Tests
                 running.Stop();
             }
 
-            Assert.Equal(12, output.Count);
+            // One summary per run, not one record per channel.
+            Assert.Equal(12, (int)Assert.Single(output).Properties["Total"].Value);
             Assert.Equal(1, Runs(session));
         }
 
@@ -323,7 +326,7 @@ namespace NewApiSync.PowerShell.Tests
             using var session = SandboxSession();
             session.Run("Set-NewApiSyncSetting -AutoSync $true; $null = Invoke-NewApiModelSync -ErrorAction SilentlyContinue; $sbx.Sandbox.ClearRequests()");
             var preview = session.Run("Start-NewApiAutoSync -WhatIf -ErrorAction SilentlyContinue");
-            Assert.Equal(12, preview.Count);
+            Assert.Equal(12, (int)Assert.Single(preview).Properties["Total"].Value);
             Assert.Equal(0, session.Run("$sbx.Sandbox.Updates.Count").Single().BaseObject);
             Assert.Equal(1, Runs(session));
         }
