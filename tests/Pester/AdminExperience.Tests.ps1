@@ -398,12 +398,14 @@ Describe 'Progress that keeps up and says why it waits' {
 Describe 'Help syntax that matches the commands' {
     It 'shows the same parameter sets in Get-Help as Get-Command -Syntax for <_>' -ForEach $commandNames {
         $common = [System.Management.Automation.Cmdlet]::CommonParameters
-        $expected = @((Get-Command -Name $_).ParameterSets | ForEach-Object {
-                (@($_.Parameters | Where-Object { $common -notcontains $_.Name } | ForEach-Object Name | Sort-Object) -join ' ')
-            } | Sort-Object)
-        $shown = @(@((Get-Help -Name $_).syntax.syntaxItem) | ForEach-Object {
-                (@($_.parameter | ForEach-Object name | Sort-Object) -join ' ')
-            } | Sort-Object)
-        $shown | Should -Be $expected
+        $expected = foreach ($set in (Get-Command -Name $_).ParameterSets) {
+            @($set.Parameters.Name | Where-Object { $common -notcontains $_ } | Sort-Object) -join ' '
+        }
+
+        $shown = foreach ($item in @((Get-Help -Name $_).syntax.syntaxItem)) {
+            @($item.parameter.name | Sort-Object) -join ' '
+        }
+
+        @($shown | Sort-Object) | Should -Be @($expected | Sort-Object)
     }
 }
