@@ -409,3 +409,30 @@ Describe 'Help syntax that matches the commands' {
         @($shown | Sort-Object) | Should -Be @($expected | Sort-Object)
     }
 }
+
+Describe 'Messages that cannot drive the terminal' {
+    BeforeAll {
+        $sbx = Start-NewApiTestSandbox
+        $null = $sbx.Sandbox.Site.Change(3, [Action[NewApiSync.Sandbox.SandboxChannel]] { param($channel) $channel.Name = "Gem$([char]27)[2J$([char]0x202E)" })
+        $null = $sbx.Sandbox.Site.Change(1, [Action[NewApiSync.Sandbox.SandboxChannel]] { param($channel) $channel.Name = "Open$([char]27)]0;owned$([char]7)AI" })
+        $sbx.Sandbox.Site.SetUpstreamError(3, "refused$([char]7)$([char]27)]0;owned")
+        $everything = @(Invoke-NewApiModelSync -Id 3, 1 -ErrorVariable failures -ErrorAction SilentlyContinue -Verbose 4>&1)
+        $verbose = @($everything | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+    }
+
+    AfterAll {
+        Stop-NewApiSandbox
+    }
+
+    It 'escapes control and bidi characters in the error, the verbose stream and the ShouldProcess text' {
+        $failures | Should -HaveCount 1
+        @($verbose | Where-Object { $_ -match 'refused' }) | Should -Not -BeNullOrEmpty
+        @($verbose | Where-Object { $_ -match 'Performing the operation' -and $_ -match 'Open' }) | Should -Not -BeNullOrEmpty
+        $text = @($failures[0].Exception.Message) + $verbose
+        $joined = $text -join "`n"
+        $joined.Contains([char]27) | Should -BeFalse
+        $joined.Contains([char]7) | Should -BeFalse
+        $joined.Contains([char]0x202E) | Should -BeFalse
+        $failures[0].Exception.Message | Should -Match ([regex]::Escape('Gem\x1B[2J\u202E'))
+    }
+}

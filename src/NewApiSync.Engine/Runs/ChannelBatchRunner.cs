@@ -211,9 +211,14 @@ namespace NewApiSync.Engine.Runs
 
             public void Finished(NewApiSyncResult result)
             {
-                Count(result);
                 _callbacks.Result?.Invoke(result);
-                _callbacks.Progress?.Invoke(Snapshot(null));
+                // Counted and reported under one lock, so every count (1/12, 2/12, ...) is reported once and in order
+                // even when workers finish together; the progress callback only queues a record.
+                lock (_gate)
+                {
+                    Count(result);
+                    _callbacks.Progress?.Invoke(Snapshot(null));
+                }
             }
 
             public void Count(NewApiSyncResult result)

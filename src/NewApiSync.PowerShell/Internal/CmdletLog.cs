@@ -1,8 +1,13 @@
 using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Results;
 
 namespace NewApiSync.PowerShell.Internal
 {
-    /// <summary>The engine's story, queued from any thread and written as verbose/debug/warning on the pipeline thread.</summary>
+    /// <summary>
+    /// The engine's story, queued from any thread and written as verbose/debug/warning on the pipeline thread. Messages
+    /// quote channel and model names from the server, so control and bidi characters are escaped on the way out
+    /// (DisplayText.Safe): a hostile name cannot drive the terminal through a warning either.
+    /// </summary>
     internal sealed class CmdletLog : INewApiLog
     {
         private readonly NewApiCmdlet _cmdlet;
@@ -14,10 +19,10 @@ namespace NewApiSync.PowerShell.Internal
             _dispatcher = dispatcher;
         }
 
-        public void Verbose(string message) => _dispatcher.Post(() => _cmdlet.WriteVerbose(message));
+        public void Verbose(string message) => _dispatcher.Post(() => _cmdlet.WriteVerbose(DisplayText.Safe(message)!));
 
-        public void Debug(string message) => _dispatcher.Post(() => _cmdlet.WriteDebug(message));
+        public void Debug(string message) => _dispatcher.Post(() => _cmdlet.WriteDebug(DisplayText.Safe(message)!));
 
-        public void Warning(string message) => _dispatcher.Post(() => _cmdlet.WriteWarning(message));
+        public void Warning(string message) => _dispatcher.Post(() => _cmdlet.WriteWarning(DisplayText.Safe(message)!));
     }
 }

@@ -13,7 +13,8 @@ namespace NewApiSync.PowerShell.Internal
                 Result = writeResult is null ? null : result => dispatcher.Post(() => writeResult(result)),
                 Progress = progress.Report,
                 Listed = progress.ReportListing,
-                Confirm = (target, action) => dispatcher.InvokeAsync(() => cmdlet.ShouldProcess(target, action)),
+                // PowerShell prints the target and action itself (What if, -Verbose, the prompt): names are escaped first.
+                Confirm = (target, action) => dispatcher.InvokeAsync(() => cmdlet.ShouldProcess(DisplayText.Safe(target), DisplayText.Safe(action))),
             };
     }
 }
