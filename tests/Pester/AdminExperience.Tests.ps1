@@ -1,6 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # What a PowerShell admin sees (issue 13, and issue 12 item 7): filterable previews, tables that keep the cause at 80 and
-# 120 columns, honest counts, schedules that speak up, progress, help syntax, exports, Ctrl+C and the polish items.
+# 120 columns, honest counts, schedules that speak up, progress, help syntax, exports and the polish items (the Ctrl+C
+# warning and prompt answers are host observations, tested in the hosted SyncCommandTests and HistoryCommandTests).
 # Runs against the sample sandbox (12 channels; channel 11's upstream refuses with a 401, 8 and 12 are disabled).
 
 BeforeDiscovery {
@@ -11,9 +12,11 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
     $script:savedEnvironment = Enter-NewApiSyncTest
-    # Views are checked as text: no ANSI styling from $PSStyle in the rendered tables, only what the data brings.
-    $script:savedRendering = $PSStyle.OutputRendering
-    $PSStyle.OutputRendering = 'PlainText'
+    # Views are checked as text: no ANSI styling from $PSStyle (PowerShell 7.2+) in the rendered tables, only what the data brings.
+    if ($PSStyle) {
+        $script:savedRendering = $PSStyle.OutputRendering
+        $PSStyle.OutputRendering = 'PlainText'
+    }
 
     function Get-RenderedTable {
         param([Parameter(Mandatory)] [object[]] $InputObject, [Parameter(Mandatory)] [int] $Width)
@@ -28,7 +31,10 @@ BeforeAll {
 }
 
 AfterAll {
-    $PSStyle.OutputRendering = $script:savedRendering
+    if ($PSStyle) {
+        $PSStyle.OutputRendering = $script:savedRendering
+    }
+
     Exit-NewApiSyncTest -SavedEnvironment $script:savedEnvironment
 }
 
