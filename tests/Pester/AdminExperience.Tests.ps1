@@ -102,7 +102,7 @@ Describe 'Tables that keep the cause' {
         # Issue 12 item 7: a hostile channel name with a window-title escape, a bell and a right-to-left override.
         $hostileName = "Gem$([char]27)]0;pwned$([char]7) $([char]0x202E)evil"
         $null = $sbx.Sandbox.Site.Change(3, [Action[NewApiSync.Sandbox.SandboxChannel]] { param($channel) $channel.Name = $hostileName })
-        $results = @(Invoke-NewApiModelSync -ErrorAction SilentlyContinue)
+        $results = @(Invoke-NewApiModelSync -ErrorVariable syncErrors -ErrorAction SilentlyContinue)
         $runs = @(Get-NewApiSyncHistory -Run)
     }
 
@@ -123,6 +123,11 @@ Describe 'Tables that keep the cause' {
         $lines = Get-RenderedTable -InputObject $results -Width 120
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
         Get-RowLine -Line $lines -Id 11 | Should -Match 'Upstream 401: The upstream provider of channel 11'
+    }
+
+    It 'puts the cause first in the error record too' {
+        $syncErrors | Should -HaveCount 1
+        $syncErrors[0].Exception.Message | Should -Match "^Channel 'OpenAI reseller \(expired key\)' \(#11\) failed \(Upstream 401\): "
     }
 
     It 'has no Error column: successful rows explain themselves under Message' {

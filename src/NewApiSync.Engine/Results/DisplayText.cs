@@ -82,6 +82,14 @@ namespace NewApiSync.Engine.Results
                 return null;
             }
 
+            string cause = Cause(kind, httpStatus, error);
+            string message = Safe(error) ?? string.Empty;
+            return cause.Length == 0 ? message : message.Length == 0 ? cause : cause + ": " + message;
+        }
+
+        /// <summary>"Upstream 401", "RateLimited 429", "NotFound": the kind of failure and the HTTP or upstream status code.</summary>
+        public static string Cause(NewApiErrorKind? kind, int? httpStatus, string? error)
+        {
             string? code = null;
             if (error is not null && StatusCode.Match(error) is { Success: true } match)
             {
@@ -92,9 +100,7 @@ namespace NewApiSync.Engine.Results
                 code = status.ToString(CultureInfo.InvariantCulture);
             }
 
-            string cause = string.Join(" ", new[] { kind?.ToString(), code }.Where(part => !string.IsNullOrEmpty(part)));
-            string message = Safe(error) ?? string.Empty;
-            return cause.Length == 0 ? message : message.Length == 0 ? cause : cause + ": " + message;
+            return string.Join(" ", new[] { kind?.ToString(), code }.Where(part => !string.IsNullOrEmpty(part)));
         }
 
         /// <summary>A channel result's message cell: the failure for a failed channel, else the neutral reason.</summary>

@@ -67,7 +67,8 @@ namespace NewApiSync.PowerShell.Internal
             NewApiErrorKind kind = errorKind ?? NewApiErrorKind.Rejected;
             // A channel known only by id (-Id 999) has no name to quote; a name from the server is shown escaped.
             string who = string.IsNullOrEmpty(channelName) ? $"Channel #{channelId}" : $"Channel '{DisplayText.Safe(channelName)}' (#{channelId})";
-            string message = kind == NewApiErrorKind.NotFound ? $"{who} does not exist. {DisplayText.Safe(error)}" : $"{who} failed: {DisplayText.Safe(error)}";
+            // The cause leads ("failed (Upstream 401): ..."), so a cut-off line still says why.
+            string message = kind == NewApiErrorKind.NotFound ? $"{who} does not exist. {DisplayText.Safe(error)}" : $"{who} failed ({DisplayText.Cause(kind, httpStatus, error)}): {DisplayText.Safe(error)}";
             var exception = new NewApiException(kind, message) { HttpStatus = httpStatus };
             var record = new ErrorRecord(exception, errorId, CategoryOf(kind), target);
             record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = AdviceFor(kind) };
