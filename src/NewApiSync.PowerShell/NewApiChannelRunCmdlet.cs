@@ -10,6 +10,10 @@ namespace NewApiSync.PowerShell
     /// Base of the commands that run over channels (sync, redirect, clear): channels come from the pipeline
     /// (Get-NewApiChannel), by -Id (history records bind by ChannelId), or, with neither, the whole site. Input is
     /// collected and run once in EndProcessing, so a pipeline is one run with one RunId and real concurrency.
+    /// <para>
+    /// Whenever a pipeline is attached, only what arrives and binds is the target: an empty pipeline (a filter that
+    /// matched nothing) or objects that fail to bind must never widen the run to the whole site.
+    /// </para>
     /// </summary>
     public abstract class NewApiChannelRunCmdlet : NewApiConnectedCmdlet
     {
@@ -32,8 +36,26 @@ namespace NewApiSync.PowerShell
         [ArgumentCompleter(typeof(ChannelIdCompleter))]
         public int[] Id { get; set; } = null!;
 
-        /// <summary>True when channels were given (pipeline or -Id) rather than the whole site.</summary>
-        protected bool HasSelection => ParameterSetName is InputObjectSet or IdSet;
+        /// <summary>
+        /// True when channels were given (pipeline or -Id) rather than the whole site. A pipeline attached to the command
+        /// always counts as a selection, even when nothing came down it or nothing bound.
+        /// </summary>
+        protected bool HasSelection => ParameterSetName is InputObjectSet or IdSet || MyInvocation.ExpectingInput;
+
+        /// <summary>
+        /// True (after a warning) when a pipeline was attached but no channel arrived and bound: the command must then
+        /// read, write and journal nothing. Call first in EndProcessing.
+        /// </summary>
+        protected bool PipelineBroughtNothing()
+        {
+            if (!MyInvocation.ExpectingInput || _channels.Count > 0 || _ids.Count > 0)
+            {
+                return false;
+            }
+
+            WriteWarning($"No channel came down the pipeline, so {MyInvocation.MyCommand.Name} did nothing: nothing was read, written or journaled. Without a pipeline (and without -Id) it acts on every channel of the site.");
+            return true;
+        }
 
         protected RunMode SelectionMode => HasSelection ? RunMode.Selected : RunMode.All;
 

@@ -52,8 +52,18 @@ namespace NewApiSync.Sandbox
                 return SandboxReply.RateLimited(_options.SendRetryAfter ? TimeSpan.FromSeconds(Math.Max(1, _options.RateLimitWindow.TotalSeconds / 6)) : (TimeSpan?)null);
             }
 
-            SandboxFault? fault = _faults.Take(route, channelId ?? (route == SandboxRoute.UpdateChannel ? PeekUpdateId(request) : null));
+            int? faultChannel = channelId ?? (route == SandboxRoute.UpdateChannel ? PeekUpdateId(request) : null);
+            SandboxFault? fault = _faults.Take(route, faultChannel);
             record.Fault = fault?.Kind;
+            if (fault is { Kind: SandboxFaultKind.ChangeChannel } && faultChannel is int edited)
+            {
+                _site.Change(edited, c =>
+                {
+                    c.Models = fault.SetModels ?? c.Models;
+                    c.ModelMapping = fault.SetModelMapping ?? c.ModelMapping;
+                });
+            }
+
             if (fault is not null && FaultReplyBefore(fault) is SandboxReply early)
             {
                 return early;
@@ -71,6 +81,8 @@ namespace NewApiSync.Sandbox
                 SandboxFaultKind.MalformedBody => SandboxReply.Text(200, "application/json", Encoding.UTF8.GetString(reply.Body, 0, Math.Max(1, reply.Body.Length / 2))),
                 SandboxFaultKind.ResetAfterWrite => SandboxReply.ConnectionReset(),
                 SandboxFaultKind.BadGatewayAfterWrite => BadGateway(),
+                SandboxFaultKind.ApplyThenReplyLate => reply.WithDelay(fault.Delay),
+                SandboxFaultKind.SuccessFalseAfterWrite => Envelope(200, false, fault.Message, null),
                 _ => reply,
             };
         }

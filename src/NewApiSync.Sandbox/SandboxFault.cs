@@ -45,6 +45,16 @@ namespace NewApiSync.Sandbox
         CustomReply,
         /// <summary>HTTP 302 to <see cref="SandboxFault.Location"/>, as a misconfigured proxy or a moved site sends it.</summary>
         Redirect,
+        /// <summary>The update is applied, then the reply waits <see cref="SandboxFault.Delay"/> (a slow proxy, a stalled link): a client that gives up or dies meanwhile cannot know the write happened.</summary>
+        ApplyThenReplyLate,
+        /// <summary>The update is applied, then HTTP 200 with success:false and <see cref="SandboxFault.Message"/>: a refusal that is not true.</summary>
+        SuccessFalseAfterWrite,
+        /// <summary>
+        /// Another admin edits the channel while this request is served: before the reply, the channel's models become
+        /// <see cref="SandboxFault.SetModels"/> and its model_mapping <see cref="SandboxFault.SetModelMapping"/> (each when
+        /// set); then the request is served normally. On FetchModels it is "the channel changes while its upstream is fetched".
+        /// </summary>
+        ChangeChannel,
     }
 
     /// <summary>
@@ -89,6 +99,12 @@ namespace NewApiSync.Sandbox
 
         /// <summary>Where a <see cref="SandboxFaultKind.Redirect"/> points.</summary>
         public string Location { get; set; } = "http://127.0.0.1:9/";
+
+        /// <summary>The models (comma-separated) a <see cref="SandboxFaultKind.ChangeChannel"/> gives the channel; null leaves them.</summary>
+        public string? SetModels { get; set; }
+
+        /// <summary>The model_mapping a <see cref="SandboxFaultKind.ChangeChannel"/> gives the channel; null leaves it.</summary>
+        public string? SetModelMapping { get; set; }
 
         /// <summary>How many more requests this rule catches.</summary>
         public int Remaining { get; internal set; }

@@ -17,6 +17,7 @@ namespace NewApiSync.Benchmarks
 {
     /// <summary>
     /// dotnet run -c Release --project tests/NewApiSync.Benchmarks -- [--quick] [--out docs/benchmarks.md]
+    /// (--runs-only: only the rate-limit and latency runs; --scale-only, --import-only: only those parts)
     /// Runs the end-to-end harness first (so peak memory is the scale runs' own), then the BenchmarkDotNet parts, and
     /// writes one Markdown table with the machine, every figure, its ideal, the ratio and the goal.
     /// </summary>
@@ -44,6 +45,14 @@ namespace NewApiSync.Benchmarks
             Add(ImportTime.Measure());
             if (args.Contains("--import-only"))
             {
+                return 0;
+            }
+
+            if (args.Contains("--runs-only"))
+            {
+                // The rate-limit and latency runs alone (under a minute): e.g. the requests per changed channel.
+                Add(await EndToEnd.RateLimitAsync(channels: 150, requestsPerMinute: 1200, burst: 10, concurrency: 4));
+                Add(new[] { await EndToEnd.LatencyHidingAsync(channels: 400, concurrency: 8) });
                 return 0;
             }
 

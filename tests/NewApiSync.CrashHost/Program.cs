@@ -7,6 +7,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
+using NewApiSync.Engine.Settings;
 using NewApiSync.Engine.Storage;
 using NewApiSync.Engine.Sync;
 
@@ -17,7 +18,8 @@ namespace NewApiSync.CrashHost
     /// from environment variables (the token never appears on a command line, where any user could read it):
     /// NEWAPISYNC_DATA (data root), NEWAPISYNC_CRASH_URL, NEWAPISYNC_CRASH_USER, NEWAPISYNC_CRASH_TOKEN.
     /// Modes (first argument):
-    ///   sync          a whole sync run of the site, journaled; prints "run &lt;id&gt;" when it begins.
+    ///   sync          a whole sync run of the site through ModelSyncService (the production entry point), journaled;
+    ///                 prints "run &lt;id&gt;" when it begins.
     ///   hold-lock     takes the site's run lock, prints "locked" (or "busy"), then holds it until stdin closes.
     ///   journal N     writes one run of N channels into the site's journal, one flushed line at a time.
     /// </summary>
@@ -52,17 +54,18 @@ namespace NewApiSync.CrashHost
                 secure.AppendChar(c);
             }
 
-            var connection = new NewApiConnection(baseUrl, secure, userId) { RequestTimeout = TimeSpan.FromSeconds(30) };
+            // The production entry point, as Invoke-NewApiModelSync calls it: lock, journal (intents included), pipeline.
+            var connection = new NewApiConnection(baseUrl, secure, userId) { RequestTimeout = TimeSpan.FromSeconds(30), DataDirectory = dataRoot };
             var options = new RunOptions { Concurrency = 2, RequestsPerMinute = 6000, Burst = 100, RetryBaseDelay = TimeSpan.FromMilliseconds(5) };
-            using RunContext context = RunContext.Create(connection, options);
-            var runner = new ModelSyncRunner(context, new SyncPlanner());
-            var targets = await runner.ListAllAsync(null, CancellationToken.None).ConfigureAwait(false);
-            DateTimeOffset started = DateTimeOffset.UtcNow;
-            var run = new NewApiSyncRun { RunId = RunIds.New(started), BaseUrl = connection.BaseUrl, UserId = userId, Mode = RunMode.All, StartedAt = started };
-            using var recorder = new JournalRunRecorder(SyncJournal.ForSite(dataRoot, connection.BaseUrl, userId));
-            Console.Out.WriteLine("run " + run.RunId);
-            Console.Out.Flush();
-            await runner.RunAsync(run, targets, recorder, new RunCallbacks(), CancellationToken.None).ConfigureAwait(false);
+            var callbacks = new RunCallbacks
+            {
+                Started = run =>
+                {
+                    Console.Out.WriteLine("run " + run.RunId);
+                    Console.Out.Flush();
+                },
+            };
+            await new ModelSyncService(connection, new SyncSettings()).RunAsync(new ModelSyncRequest { Options = options }, callbacks, CancellationToken.None).ConfigureAwait(false);
             return 0;
         }
 

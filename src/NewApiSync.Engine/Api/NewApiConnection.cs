@@ -79,8 +79,8 @@ namespace NewApiSync.Engine.Api
 
         public DateTimeOffset ConnectedAt { get; set; } = DateTimeOffset.UtcNow;
 
-        /// <summary>Identifies the site's journal and settings: base URL and user id, never the token.</summary>
-        public string SiteKey => $"{BaseUrl.ToLowerInvariant()}#{UserId}";
+        /// <summary>Identifies the site's journal: the site's identity (the same for every spelling of its URL) and user id, never the token.</summary>
+        public string SiteKey => Storage.DataDirectory.SiteKey(BaseUrl, UserId);
 
         public bool IsInsecureTransport => SiteAddress.IsInsecure(BaseUri);
 

@@ -40,5 +40,10 @@ namespace NewApiSync.Engine.Api
         UncertainWrite,
         /// <summary>Another run for the same site holds its run lock (a scheduled run and a manual one).</summary>
         RunInProgress,
+        /// <summary>
+        /// The journal could not take a channel's undo record (disk full, read-only or missing data folder): that channel
+        /// is not written and the run stops, because no write is ever sent without its undo record on disk.
+        /// </summary>
+        JournalUnwritable,
     }
 }

@@ -39,6 +39,6 @@ namespace NewApiSync.Engine.Api
             or NewApiErrorKind.Protocol or NewApiErrorKind.Upstream or NewApiErrorKind.RateLimited;
 
         /// <summary>Failures that mean every other request of the run would fail the same way.</summary>
-        public bool IsFatalForRun => Kind is NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden;
+        public bool IsFatalForRun => Kind is NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden or NewApiErrorKind.JournalUnwritable;
     }
 }

@@ -21,7 +21,13 @@ namespace NewApiSync.Engine.Journal
     /// plannedChannelIds (int array or null).</item>
     /// <item><c>channel</c>, one per finished channel, in the order they finished: every NewApiSyncResult property
     /// (runId, kind, baseUrl, channelId, channelName, status, changed, oldModels, newModels, addedModels, removedModels,
-    /// oldModelMapping, newModelMapping, reason, httpStatus, error, errorKind, attempts, startedAt, finishedAt).</item>
+    /// oldModelMapping, newModelMapping, mayHaveWritten, replanned, reason, httpStatus, error, errorKind, attempts, startedAt,
+    /// finishedAt).</item>
+    /// <item><c>intent</c> (format 1 readers ignore it as an unknown type), written and flushed before each write is sent:
+    /// the same fields as a channel line, with oldModels/oldModelMapping from the fresh read just before the write, the
+    /// intended newModels/newModelMapping, status Cancelled and mayHaveWritten true. The channel's later <c>channel</c> line
+    /// replaces it; an intent with no later channel line (the process was killed mid-write) reads as that channel's record,
+    /// so Restore-NewApiChannel can undo a write whose outcome was never recorded.</item>
     /// <item><c>run-end</c> (last line of a completed run): the NewApiSyncRun summary (runId, kind, baseUrl, userId, mode,
     /// startedAt, finishedAt, total, succeeded, failed, skipped, cancelled, changed, nextScheduledTime, whatIf).</item>
     /// </list>
@@ -41,6 +47,7 @@ namespace NewApiSync.Engine.Journal
         public const string RunStartType = "run-start";
         public const string ChannelType = "channel";
         public const string RunEndType = "run-end";
+        public const string IntentType = "intent";
 
         public static readonly JsonSerializerOptions Options = CreateOptions();
 
@@ -71,6 +78,8 @@ namespace NewApiSync.Engine.Journal
             Line(RunStartType, header, name => RunStartFields.Contains(name), formatVersion: true);
 
         public static byte[] ChannelLine(NewApiSyncResult result) => Line(ChannelType, result, _ => true, formatVersion: false);
+
+        public static byte[] IntentLine(NewApiSyncResult pending) => Line(IntentType, pending, _ => true, formatVersion: false);
 
         public static byte[] RunEndLine(NewApiSyncRun summary) =>
             Line(RunEndType, summary, name => !RunEndExcludedFields.Contains(name), formatVersion: false);

@@ -39,6 +39,7 @@ namespace NewApiSync.Engine.Journal
                         : reader.ValueTextEquals("channel"u8) ? JournalLineType.Channel
                         : reader.ValueTextEquals("run-start"u8) ? JournalLineType.RunStart
                         : reader.ValueTextEquals("run-end"u8) ? JournalLineType.RunEnd
+                        : reader.ValueTextEquals("intent"u8) ? JournalLineType.Intent
                         : JournalLineType.Unknown;
                 }
                 else if (reader.ValueTextEquals("channelId"u8))

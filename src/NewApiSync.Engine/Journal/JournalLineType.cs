@@ -7,5 +7,7 @@ namespace NewApiSync.Engine.Journal
         RunStart,
         Channel,
         RunEnd,
+        /// <summary>The undo record written before a write is sent; a later Channel line of the channel replaces it.</summary>
+        Intent,
     }
 }

@@ -1,12 +1,18 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 
 namespace NewApiSync.Engine.Journal
 {
-    /// <summary>Records a run into the site's journal as it happens: the run-start line, one line per channel, the run-end line.</summary>
+    /// <summary>
+    /// Records a run into the site's journal as it happens: the run-start line, an intent line before each write, one line
+    /// per channel, the run-end line. A journal that cannot be written (disk full, read-only or missing folder) surfaces as
+    /// NewApiException JournalUnwritable naming the folder, so the run stops before sending a write without an undo record.
+    /// </summary>
     public sealed class JournalRunRecorder : IRunRecorder
     {
         private readonly SyncJournal _journal;
@@ -30,15 +36,38 @@ namespace NewApiSync.Engine.Journal
             }
 
             run.PlannedChannelIds = plannedChannelIds.ToArray();
-            _writer = _journal.BeginRun(run);
+            _writer = Guard("the run's start", () => _journal.BeginRun(run));
         }
 
-        public void Record(NewApiSyncResult result) => Writer.Append(result);
+        public void Intent(NewApiSyncResult pending) => Guard($"the undo record of channel #{pending.ChannelId}", () => Writer.AppendIntent(pending));
+
+        public void Record(NewApiSyncResult result) => Guard($"the record of channel #{result.ChannelId}", () => Writer.Append(result));
 
         public void Complete(NewApiSyncRun summary)
         {
             summary.NextScheduledTime ??= _nextScheduledTime?.Invoke();
-            Writer.Complete(summary);
+            Guard("the run's end", () => Writer.Complete(summary));
+        }
+
+        private void Guard(string what, Action write) => Guard(what, () =>
+        {
+            write();
+            return true;
+        });
+
+        private T Guard<T>(string what, Func<T> write)
+        {
+            try
+            {
+                return write();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException ||
+                                       (ex is InvalidOperationException && _writer is not null))
+            {
+                throw new NewApiException(NewApiErrorKind.JournalUnwritable,
+                    $"NewApiSync could not write {what} to its journal in '{_journal.RunsDirectory}' ({ex.Message}). No change is sent without its undo record on disk, so the run stopped; channels finished before this are in the output and the journal.",
+                    ex);
+            }
         }
 
         private JournalRunWriter Writer => _writer ?? throw new InvalidOperationException("Begin was not called.");

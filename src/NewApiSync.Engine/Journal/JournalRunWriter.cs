@@ -91,6 +91,21 @@ namespace NewApiSync.Engine.Journal
         }
 
         /// <summary>
+        /// Writes a channel's intent line (the undo record of a write about to be sent) and flushes it to disk before
+        /// returning; it does not count as the channel's outcome (see <see cref="JournalFormat"/>).
+        /// </summary>
+        public void AppendIntent(NewApiSyncResult pending)
+        {
+            CheckRunId(pending ?? throw new ArgumentNullException(nameof(pending)), pending.RunId, nameof(pending));
+            byte[] line = JournalFormat.IntentLine(pending);
+            lock (_gate)
+            {
+                ThrowIfNotWritable();
+                WriteLine(line);
+            }
+        }
+
+        /// <summary>
         /// The summary of what was appended so far (latest record per channel; Total includes planned channels never
         /// reached), for <see cref="Complete"/> when the caller keeps no counts of its own.
         /// </summary>
@@ -152,6 +167,19 @@ namespace NewApiSync.Engine.Journal
         {
             try
             {
+                if (_journal.ByteBudget is long budget)
+                {
+                    // The disk-full stand-in for tests: write what fits, like a full disk does, then fail.
+                    int fits = (int)Math.Max(0, Math.Min(line.Length, budget));
+                    _journal.ByteBudget = budget - fits;
+                    if (fits < line.Length)
+                    {
+                        _stream!.Write(line, 0, fits);
+                        _stream.Flush(flushToDisk: true);
+                        throw new IOException("No space left on device (the journal's test byte budget is used up).");
+                    }
+                }
+
                 _stream!.Write(line, 0, line.Length);
                 _stream.Flush(flushToDisk: true);
             }

@@ -18,6 +18,9 @@ namespace NewApiSync.Engine.Journal
 
         public bool WriterAlive { get; set; }
 
+        // Intent lines not (yet) followed by their channel's outcome line, in the order they were written.
+        private readonly List<(int ChannelId, ReadOnlyMemory<byte> Line, JournalLine Fields)> _openIntents = new();
+
         public void Add(ReadOnlyMemory<byte> utf8, Func<JournalLine, bool> keep, bool withText)
         {
             JournalLine line = JournalLine.Read(utf8.Span, withText);
@@ -30,12 +33,44 @@ namespace NewApiSync.Engine.Journal
                     End = JournalFormat.ReadRun(utf8);
                     break;
                 case JournalLineType.Channel:
+                    if (line.ChannelId is int finished)
+                    {
+                        _openIntents.RemoveAll(i => i.ChannelId == finished);
+                    }
+
                     AddChannel(utf8, line, keep);
+                    break;
+                case JournalLineType.Intent:
+                    if (line.ChannelId is int pending)
+                    {
+                        _openIntents.RemoveAll(i => i.ChannelId == pending);
+                        _openIntents.Add((pending, utf8, line));
+                    }
+
                     break;
                 default:
                     // Unknown line types come from newer versions of the format; ignore them.
                     break;
             }
+        }
+
+        /// <summary>
+        /// Called after the last line: every intent whose outcome never arrived becomes its channel's record (as written:
+        /// Cancelled, mayHaveWritten), unless a live writer may still be waiting for the reply.
+        /// </summary>
+        public void CloseOpenIntents(Func<JournalLine, bool> keep)
+        {
+            if (End is null && WriterAlive)
+            {
+                return;
+            }
+
+            foreach ((int _, ReadOnlyMemory<byte> utf8, JournalLine fields) in _openIntents)
+            {
+                AddChannel(utf8, fields, keep);
+            }
+
+            _openIntents.Clear();
         }
 
         /// <summary>The run-end record, or a summary counted from the channel lines when the run never ended.</summary>

@@ -224,6 +224,8 @@ namespace NewApiSync.Engine.Journal
                 contents.WriterAlive = IsHeldByWriter();
             }
 
+            contents.CloseOpenIntents(keep);
+
             // A live writer may be half-way through its next line; that is not damage.
             if (tornLastLine != null && !contents.WriterAlive)
             {

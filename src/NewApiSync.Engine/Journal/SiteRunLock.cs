@@ -11,7 +11,12 @@ namespace NewApiSync.Engine.Journal
     /// <summary>
     /// Keeps two runs for one site (a scheduled and a manual one, in any processes) from writing at the same time.
     /// <para>
-    /// The lock is an OS lock, not the file's existence: the holder keeps <c>&lt;site folder&gt;/run.lock</c> open with
+    /// The lock belongs to the site, not to a spelling of its URL or to one user: it lives in
+    /// <see cref="DataDirectory.SiteLockDirectory"/>, named after the site's identity (<see cref="Api.SiteAddress.Identity"/>),
+    /// so http://127.0.0.1:3000 and http://localhost:3000/, or two admins of one site, share it.
+    /// </para>
+    /// <para>
+    /// The lock is an OS lock, not the file's existence: the holder keeps <c>&lt;lock folder&gt;/run.lock</c> open with
     /// FileShare.None (a share lock on Windows, an exclusive flock on Unix), which the OS releases when the process dies, so a
     /// crash never leaves a site locked. The file itself is never deleted: on Unix, deleting it while another process waits
     /// on the old inode would let two processes each lock a different file. Because nobody else can open run.lock while it
@@ -53,7 +58,7 @@ namespace NewApiSync.Engine.Journal
                 throw new ArgumentOutOfRangeException(nameof(wait), wait, "The wait for the run lock cannot be negative.");
             }
 
-            string siteDirectory = DataDirectory.SiteDirectory(dataRoot, baseUrl, userId);
+            string siteDirectory = DataDirectory.SiteLockDirectory(dataRoot, baseUrl);
             Directory.CreateDirectory(siteDirectory);
             string lockPath = Path.Combine(siteDirectory, "run.lock");
             var stopwatch = Stopwatch.StartNew();
@@ -63,7 +68,7 @@ namespace NewApiSync.Engine.Journal
                 FileStream? stream = TryOpenExclusive(lockPath);
                 if (stream != null)
                 {
-                    return Hold(stream, siteDirectory, purpose);
+                    return Hold(stream, siteDirectory, purpose, userId);
                 }
 
                 TimeSpan left = wait - stopwatch.Elapsed;
@@ -82,7 +87,7 @@ namespace NewApiSync.Engine.Journal
         /// <summary>Who holds the site's run lock, or null when nobody does (or the holder died before recording itself).</summary>
         public static RunLockHolder? ReadHolder(string dataRoot, string baseUrl, int userId)
         {
-            string path = HolderPath(DataDirectory.SiteDirectory(dataRoot, baseUrl, userId));
+            string path = HolderPath(DataDirectory.SiteLockDirectory(dataRoot, baseUrl));
             try
             {
                 return JsonSerializer.Deserialize<RunLockHolder>(File.ReadAllBytes(path), HolderJson);
@@ -114,7 +119,7 @@ namespace NewApiSync.Engine.Journal
             stream.Dispose();
         }
 
-        private static SiteRunLock Hold(FileStream stream, string siteDirectory, string purpose)
+        private static SiteRunLock Hold(FileStream stream, string siteDirectory, string purpose, int userId)
         {
             using Process self = Process.GetCurrentProcess();
             var holder = new RunLockHolder
@@ -122,6 +127,7 @@ namespace NewApiSync.Engine.Journal
                 ProcessId = self.Id,
                 StartedAt = DateTimeOffset.UtcNow,
                 Purpose = purpose,
+                UserId = userId,
                 MachineName = Environment.MachineName,
             };
             byte[] record = JsonSerializer.SerializeToUtf8Bytes(holder, HolderJson);

@@ -19,10 +19,11 @@ namespace NewApiSync.Engine.Journal
         private readonly Action<string> _warn;
         private int _historyRetention = DefaultHistoryRetention;
 
-        private SyncJournal(string siteDirectory, string siteKey, Action<string>? warn)
+        private SyncJournal(string siteDirectory, string siteKey, string? legacySiteDirectory, Action<string>? warn)
         {
             SiteDirectory = siteDirectory;
             RunsDirectory = Path.Combine(siteDirectory, "runs");
+            LegacyRunsDirectory = legacySiteDirectory is null ? null : Path.Combine(legacySiteDirectory, "runs");
             SiteKey = siteKey;
             _warn = warn ?? (_ => { });
         }
@@ -32,7 +33,7 @@ namespace NewApiSync.Engine.Journal
         /// <paramref name="warn"/> receives one message per skipped damaged line or file and per failed pruning.
         /// </summary>
         public static SyncJournal ForSite(string dataRoot, string baseUrl, int userId, Action<string>? warn = null) =>
-            new(DataDirectory.SiteDirectory(dataRoot, baseUrl, userId), DataDirectory.SiteKey(baseUrl, userId), warn);
+            new(DataDirectory.SiteDirectory(dataRoot, baseUrl, userId), DataDirectory.SiteKey(baseUrl, userId), DataDirectory.LegacySiteDirectory(dataRoot, baseUrl, userId), warn);
 
         /// <summary>&lt;data root&gt;/sites/&lt;site folder&gt;</summary>
         public string SiteDirectory { get; }
@@ -40,8 +41,20 @@ namespace NewApiSync.Engine.Journal
         /// <summary>Where the run files live: &lt;site folder&gt;/runs</summary>
         public string RunsDirectory { get; }
 
-        /// <summary>The site key (lower-case base URL '#' user id) the journal belongs to.</summary>
+        /// <summary>
+        /// The runs folder that versions before the site identity used for this spelling of the site, when it differs:
+        /// its runs are read (never written or pruned), so older history stays visible and restorable.
+        /// </summary>
+        public string? LegacyRunsDirectory { get; }
+
+        /// <summary>The site key (site identity '#' user id) the journal belongs to.</summary>
         public string SiteKey { get; }
+
+        /// <summary>
+        /// Tests only: how many more bytes the journal's writers may write before every write fails like a full disk (the
+        /// line that does not fit is written in part, as on a real full disk). Null: no limit.
+        /// </summary>
+        internal long? ByteBudget { get; set; }
 
         /// <summary>How many runs <see cref="JournalRunWriter.Complete"/> keeps when it prunes (1 – 10000; default 200).</summary>
         public int HistoryRetention
@@ -128,7 +141,7 @@ namespace NewApiSync.Engine.Journal
         public IReadOnlyList<int> UnfinishedChannelIds(string runId)
         {
             RunQuery.ValidateRunId(runId, nameof(runId));
-            RunFile file = RunFile.For(RunsDirectory, runId);
+            RunFile file = FindRun(runId);
             RunContents? contents = File.Exists(file.Path) ? file.Read(_ => false, withText: false, _warn) : null;
             if (contents?.Header is null)
             {
@@ -185,6 +198,30 @@ namespace NewApiSync.Engine.Journal
 
         internal void Warn(string message) => _warn(message);
 
+        // The site's runs with the legacy folder's merged in, newest first (RunIds sort by start time).
+        private List<RunFile> NewestFirst()
+        {
+            List<RunFile> files = RunFile.NewestFirst(RunsDirectory);
+            if (LegacyRunsDirectory is not null)
+            {
+                files.AddRange(RunFile.NewestFirst(LegacyRunsDirectory));
+                files.Sort((a, b) => string.CompareOrdinal(b.RunId, a.RunId));
+            }
+
+            return files;
+        }
+
+        private RunFile FindRun(string runId)
+        {
+            RunFile file = RunFile.For(RunsDirectory, runId);
+            if (!File.Exists(file.Path) && LegacyRunsDirectory is not null && File.Exists(RunFile.For(LegacyRunsDirectory, runId).Path))
+            {
+                return RunFile.For(LegacyRunsDirectory, runId);
+            }
+
+            return file;
+        }
+
         private IEnumerable<NewApiSyncRun> ReadRunsValidated(RunQuery query)
         {
             foreach ((RunFile file, NewApiSyncRun header) in SelectRuns(query))
@@ -220,8 +257,8 @@ namespace NewApiSync.Engine.Journal
         private IEnumerable<(RunFile File, NewApiSyncRun Header)> SelectRuns(RunQuery query)
         {
             IEnumerable<RunFile> files = query.RunId is null
-                ? RunFile.NewestFirst(RunsDirectory)
-                : new[] { RunFile.For(RunsDirectory, query.RunId) };
+                ? NewestFirst()
+                : new[] { FindRun(query.RunId) };
 
             int found = 0;
             foreach (RunFile file in files)

@@ -11,8 +11,8 @@ using NewApiSync.Engine.Runs;
 namespace NewApiSync.Engine.Redirect
 {
     /// <summary>
-    /// Plans and writes redirects or clears channel by channel, through the same limiter, retries and uncertain-write
-    /// handling as sync. Each channel yields its journal record (NewApiSyncResult) and its command output
+    /// Plans and writes redirects or clears channel by channel, through the same limiter, retries and write pipeline
+    /// (<see cref="ChannelWritePipeline"/>: fresh read, re-plan, ask, undo record, PUT) as sync. Each channel yields its journal record (NewApiSyncResult) and its command output
     /// (NewApiModelRedirectResult); a channel whose plan fails (e.g. an unreadable mapping) fails alone.
     /// </summary>
     public sealed class ModelRedirectRunner
@@ -20,7 +20,6 @@ namespace NewApiSync.Engine.Redirect
         private readonly RunContext _context;
         private readonly ModelRedirectRequest _request;
         private readonly RedirectPlanner? _planner;
-        private readonly ChannelUpdater _updater;
         private readonly ConcurrentDictionary<int, NewApiModelRedirectResult> _outputs = new ConcurrentDictionary<int, NewApiModelRedirectResult>();
 
         public ModelRedirectRunner(RunContext context, ModelRedirectRequest request, IReadOnlyList<string> standardModels)
@@ -33,7 +32,6 @@ namespace NewApiSync.Engine.Redirect
             }
 
             _planner = request.Kind == RunKind.Redirect ? new RedirectPlanner(standardModels) : null;
-            _updater = new ChannelUpdater(context);
         }
 
         /// <param name="output">Each channel's command output, in the order channels finish (on a worker thread).</param>
@@ -44,34 +42,47 @@ namespace NewApiSync.Engine.Redirect
             {
                 Confirm = callbacks.Confirm,
                 Progress = callbacks.Progress,
+                Started = callbacks.Started,
                 Result = record =>
                 {
                     callbacks.Result?.Invoke(record);
                     output(Output(record));
                 },
             };
-            return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => ProcessAsync(target, result, forBatch, ct), recorder, forBatch, cancellationToken);
+            var pipeline = new ChannelWritePipeline(_context, recorder);
+            return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => ProcessAsync(pipeline, target, result, forBatch, ct), recorder, forBatch, cancellationToken);
         }
 
-        private async Task<NewApiSyncResult> ProcessAsync(ChannelTarget target, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
+        private async Task<NewApiSyncResult> ProcessAsync(ChannelWritePipeline pipeline, ChannelTarget target, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
             result.Attempts = 1;
-            Channel channel = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
-            result.ChannelName = channel.Name;
-            result.OldModels = channel.Models;
-            result.NewModels = channel.Models;
-            result.OldModelMapping = channel.ModelMappingRaw ?? string.Empty;
+            // A channel known only by id is read here, right before its write: that read is the fresh one.
+            bool fresh = target.Channel is null;
+            Channel first = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
+            result = await pipeline.RunAsync(first, fresh, Plan, result, callbacks, cancellationToken).ConfigureAwait(false);
+            if (result.Changed)
+            {
+                _context.Log.Verbose($"{result.ChannelName} (#{result.ChannelId}): {(_outputs.TryGetValue(result.ChannelId, out NewApiModelRedirectResult? done) ? done.Reason ?? "written" : "written")}.");
+            }
 
+            return result;
+        }
+
+        private PlannedWrite? Plan(Channel channel, NewApiSyncResult result)
+        {
+            result.OldModelMapping = channel.ModelMappingRaw ?? string.Empty;
+            _outputs.TryRemove(channel.Id, out _);
             if (!_request.IncludeDisabled && channel.Status is ChannelStatus.ManuallyDisabled or ChannelStatus.AutoDisabled)
             {
-                return Skip(result, $"The channel is {(channel.Status == ChannelStatus.ManuallyDisabled ? "manually" : "automatically")} disabled; -IncludeDisabled touches it too.");
+                result.Status = ChannelResultStatus.Skipped;
+                result.Reason = $"The channel is {(channel.Status == ChannelStatus.ManuallyDisabled ? "manually" : "automatically")} disabled; -IncludeDisabled touches it too.";
+                return null;
             }
 
             RedirectPlan plan = _planner is not null
                 ? _planner.Plan(channel, _request.Force, _request.PruneMissingTargets)
                 : ClearPlanner.Plan(channel, _request.KeepModels);
-            NewApiModelRedirectResult output = NewApiModelRedirectResult.FromPlan(plan, result.RunId);
-            _outputs[channel.Id] = output;
+            _outputs[channel.Id] = NewApiModelRedirectResult.FromPlan(plan, result.RunId);
             result.AddedModels = plan.ModelsAdded.ToArray();
             result.RemovedModels = plan.ModelsRemoved.ToArray();
             result.Reason = plan.Reason;
@@ -81,35 +92,22 @@ namespace NewApiSync.Engine.Redirect
                 result.Status = ChannelResultStatus.Failed;
                 result.Error = plan.Error;
                 result.ErrorKind = plan.ErrorKind;
-                return result;
+                return null;
             }
 
             if (!plan.Changed)
             {
                 result.Status = plan.Status == RedirectStatus.Skipped ? ChannelResultStatus.Skipped : ChannelResultStatus.Succeeded;
                 result.Reason ??= "Nothing to change.";
-                return result;
+                return null;
             }
 
             result.NewModels = plan.NewModels.ToArray();
             result.NewModelMapping = plan.MappingChanged ? plan.NewMapping!.ToJson() : null;
-            string action = Action(plan);
-            if (!await callbacks.ConfirmAsync(channel.ToString(), action).ConfigureAwait(false))
-            {
-                // A preview keeps the planned status (Updated, Cleared) in its output, so -WhatIf | Where-Object Changed finds it.
-                return RunPreview.NotWritten(result, char.ToLowerInvariant(action[0]) + action.Substring(1));
-            }
-
-            await _updater.WriteAsync(
+            return new PlannedWrite(
                 plan.ToUpdate()!,
                 current => current.ModelList.SetEquals(plan.NewModels) && (!plan.MappingChanged || plan.NewMapping!.Equals(current.ModelMapping)),
-                () => result.Attempts++,
-                cancellationToken).ConfigureAwait(false);
-
-            result.Status = ChannelResultStatus.Succeeded;
-            result.Changed = true;
-            _context.Log.Verbose($"{channel}: {plan.Describe()}.");
-            return result;
+                Action(plan));
         }
 
         /// <summary>The ShouldProcess action: what would change, specific enough to decide on.</summary>
@@ -123,16 +121,6 @@ namespace NewApiSync.Engine.Redirect
             string entries = plan.OldMapping is null ? "an unreadable model_mapping" : $"{plan.OldMapping.Count} mapping entr{(plan.OldMapping.Count == 1 ? "y" : "ies")}";
             string aliases = plan.ModelsRemoved.Count == 0 ? string.Empty : $" and {plan.ModelsRemoved.Count} alias(es) from models ({string.Join(", ", plan.ModelsRemoved.Take(10))}{(plan.ModelsRemoved.Count > 10 ? ", …" : string.Empty)})";
             return $"Clear model redirects: remove {entries}{aliases}";
-        }
-
-        private static NewApiSyncResult Skip(NewApiSyncResult result, string reason)
-        {
-            result.Status = ChannelResultStatus.Skipped;
-            result.Changed = false;
-            result.NewModels = result.OldModels;
-            result.NewModelMapping = null;
-            result.Reason = reason;
-            return result;
         }
 
         /// <summary>The command output for a finished record: the planned output with the run's facts, or one made from the record.</summary>

@@ -51,15 +51,17 @@ namespace NewApiSync.Engine.Redirect
             }
 
             Validate(request);
-            using SiteRunLock? siteLock = _site.AcquireLock(request.Kind, request.WhatIf, cancellationToken);
-            using RunContext context = RunContext.Create(_site.Connection, request.Options, _site.Log);
-            var runner = new ModelRedirectRunner(context, request, StandardModelsFor(request));
-            var targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken, callbacks.Listed).ConfigureAwait(false);
-            NewApiSyncRun run = _site.NewRun(request.Kind, request.Mode, request.WhatIf);
-            _site.Log.Verbose($"{request.Kind} run {run.RunId} ({request.Mode}) of {targets.Count} channel(s) on {run.BaseUrl}.");
-
-            using IRunRecorder recorder = _site.CreateRecorder(request.WhatIf);
-            return await runner.RunAsync(run, targets, recorder, callbacks, output, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string> standard = StandardModelsFor(request);
+            return await _site.RunAsync(
+                request.Kind,
+                request.Mode,
+                request.WhatIf,
+                request.Options,
+                (context, ct) => SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct, callbacks.Listed),
+                (context, run, targets, recorder) => new ModelRedirectRunner(context, request, standard).RunAsync(run, targets, recorder, callbacks, output, cancellationToken),
+                request.Kind == RunKind.Redirect ? $"{standard.Count} standard name(s)" : (request.KeepModels ? "aliases kept in models" : "aliases removed from models"),
+                null,
+                cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -18,12 +18,9 @@ namespace NewApiSync.Engine.Restore
     public sealed class ChannelRestoreRunner
     {
         private readonly RunContext _context;
-        private readonly ChannelUpdater _updater;
-
         public ChannelRestoreRunner(RunContext context)
         {
             _context = context ?? throw new ArgumentNullException(nameof(context));
-            _updater = new ChannelUpdater(context);
         }
 
         /// <summary>Restore even when a channel changed since the run (the changed-since guard is off).</summary>
@@ -39,10 +36,11 @@ namespace NewApiSync.Engine.Restore
             run.Kind = RunKind.Restore;
             Dictionary<int, RestorePlan> byChannel = plans.ToDictionary(p => p.ChannelId);
             ChannelTarget[] targets = plans.Select(p => new ChannelTarget(p.ChannelId)).ToArray();
-            return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => RestoreChannelAsync(byChannel[target.Id], result, callbacks, ct), recorder, callbacks, cancellationToken);
+            var pipeline = new ChannelWritePipeline(_context, recorder);
+            return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => RestoreChannelAsync(pipeline, byChannel[target.Id], result, callbacks, ct), recorder, callbacks, cancellationToken);
         }
 
-        private async Task<NewApiSyncResult> RestoreChannelAsync(RestorePlan plan, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
+        private async Task<NewApiSyncResult> RestoreChannelAsync(ChannelWritePipeline pipeline, RestorePlan plan, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
             result.ChannelName = plan.ChannelName;
             if (plan.SkipReason is string skip)
@@ -52,6 +50,7 @@ namespace NewApiSync.Engine.Restore
                 return result;
             }
 
+            // The read right before the write is the fresh one: the guard and the undo record both come from it.
             result.Attempts = 0;
             Channel current = await _context.Retry.ExecuteAsync(
                 async ct =>
@@ -60,21 +59,31 @@ namespace NewApiSync.Engine.Restore
                     return await _context.Client.GetChannelAsync(plan.ChannelId, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
-            result.ChannelName = current.Name;
-            result.OldModels = current.Models;
-            result.NewModels = current.Models;
+            result = await pipeline.RunAsync(current, firstIsFresh: true, (channel, record) => Plan(plan, channel, record), result, callbacks, cancellationToken).ConfigureAwait(false);
+            if (result.Changed)
+            {
+                result.Reason = plan.Note is null ? $"Restored to what it held {Before(plan)}." : $"Restored to what it held {Before(plan)}. {plan.Note}";
+                _context.Log.Verbose($"{current}: {plan.Describe(current)}: done.");
+            }
+
+            return result;
+        }
+
+        private static string Before(RestorePlan plan) => $"before run {string.Join(", ", plan.RunIds)}";
+
+        private PlannedWrite? Plan(RestorePlan plan, Channel current, NewApiSyncResult result)
+        {
             if (plan.RestoresMapping)
             {
                 result.OldModelMapping = current.ModelMappingRaw;
             }
 
             bool writeModels = !plan.ModelsInPlace(current), writeMapping = !plan.MappingInPlace(current);
-            string before = $"before run {string.Join(", ", plan.RunIds)}";
             if (!writeModels && !writeMapping)
             {
                 result.Status = ChannelResultStatus.Succeeded;
-                result.Reason = $"Already holds what it held {before}; nothing written.";
-                return result;
+                result.Reason = $"Already holds what it held {Before(plan)}; nothing written.";
+                return null;
             }
 
             if (!Force && plan.ChangedSince(current) is string changed)
@@ -90,11 +99,9 @@ namespace NewApiSync.Engine.Restore
                 result.RemovedModels = diff.Removed.ToArray();
             }
 
-            string action = plan.Describe(current);
-            if (!await callbacks.ConfirmAsync(current.ToString(), action).ConfigureAwait(false))
+            if (writeMapping)
             {
-                string? names = RunPreview.ModelChanges(result.AddedModels, result.RemovedModels);
-                return RunPreview.NotWritten(result, char.ToLowerInvariant(action[0]) + action.Substring(1) + (names is null ? string.Empty : " (" + names + ")"));
+                result.NewModelMapping = plan.OldModelMappingText;
             }
 
             var update = new ChannelUpdate(current.Id)
@@ -102,17 +109,7 @@ namespace NewApiSync.Engine.Restore
                 Models = writeModels ? plan.OldModels : null,
                 ModelMappingText = writeMapping ? plan.OldModelMappingText : null,
             };
-            await _updater.WriteAsync(update, read => (!writeModels || plan.ModelsInPlace(read)) && (!writeMapping || plan.MappingInPlace(read)), () => result.Attempts++, cancellationToken).ConfigureAwait(false);
-            if (writeMapping)
-            {
-                result.NewModelMapping = plan.OldModelMappingText;
-            }
-
-            result.Status = ChannelResultStatus.Succeeded;
-            result.Changed = true;
-            result.Reason = plan.Note is null ? $"Restored to what it held {before}." : $"Restored to what it held {before}. {plan.Note}";
-            _context.Log.Verbose($"{current}: {action}: done.");
-            return result;
+            return new PlannedWrite(update, read => (!writeModels || plan.ModelsInPlace(read)) && (!writeMapping || plan.MappingInPlace(read)), plan.Describe(current));
         }
     }
 }

@@ -62,17 +62,18 @@ namespace NewApiSync.Engine.Restore
                 throw new ArgumentNullException(nameof(request));
             }
 
-            request.Options.Validate();
             CheckSameSite(request.Records);
             IReadOnlyList<RestorePlan> plans = RestorePlan.FromRecords(request.Records);
-            using SiteRunLock? siteLock = _scope.AcquireLock(RunKind.Restore, request.WhatIf, cancellationToken);
-            using RunContext context = RunContext.Create(_scope.Connection, request.Options, _scope.Log);
-            var runner = new ChannelRestoreRunner(context) { Force = request.Force };
-            NewApiSyncRun run = _scope.NewRun(RunKind.Restore, RunMode.Selected, request.WhatIf);
-            _scope.Log.Verbose($"Restore run {run.RunId} of {plans.Count} channel(s) on {run.BaseUrl} from run(s) {string.Join(", ", request.Records.Select(r => r.RunId).Distinct(StringComparer.Ordinal))}{(request.Force ? ", -Force: channels changed since are restored too" : string.Empty)}.");
-
-            using IRunRecorder recorder = _scope.CreateRecorder(request.WhatIf);
-            return await runner.RunAsync(run, plans, recorder, callbacks, cancellationToken).ConfigureAwait(false);
+            return await _scope.RunAsync(
+                RunKind.Restore,
+                RunMode.Selected,
+                request.WhatIf,
+                request.Options,
+                (context, ct) => Task.FromResult<IReadOnlyList<ChannelTarget>>(plans.Select(p => new ChannelTarget(p.ChannelId)).ToArray()),
+                (context, run, targets, recorder) => new ChannelRestoreRunner(context) { Force = request.Force }.RunAsync(run, plans, recorder, callbacks, cancellationToken),
+                $"from run(s) {string.Join(", ", request.Records.Select(r => r.RunId).Distinct(StringComparer.Ordinal))}{(request.Force ? ", -Force: channels changed since are restored too" : string.Empty)}",
+                null,
+                cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Throws <see cref="ArgumentException"/> when a record is not of this connection's site: ids mean different channels elsewhere.</summary>

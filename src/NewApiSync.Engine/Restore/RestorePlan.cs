@@ -9,7 +9,9 @@ namespace NewApiSync.Engine.Restore
     /// <summary>
     /// What restoring one channel means, merged from the journal records given for it. Rules:
     /// <list type="bullet">
-    /// <item>Only records with Changed = true count: a failed, skipped, cancelled or unchanged record wrote nothing.</item>
+    /// <item>Only records with Changed = true or MayHaveWritten = true count: any other record wrote nothing. A record that
+    /// may have written is undone only when the channel holds what that write would have left (or with -Force); a channel
+    /// that still holds the old values needs nothing.</item>
     /// <item>Models are restored when a record changed them, the mapping when a record rewrote it (NewModelMapping set).</item>
     /// <item>Several records for one channel (a run given twice, or two runs): per field, the oldest changing record's Old*
     /// is what is written back, and the newest changing record's New* is what the channel must still hold (the guard).
@@ -131,7 +133,9 @@ namespace NewApiSync.Engine.Restore
         {
             NewApiSyncResult newest = oldestFirst[oldestFirst.Length - 1];
             var plan = new RestorePlan(channelId, newest.ChannelName);
-            NewApiSyncResult[] changed = oldestFirst.Where(r => r.Changed).ToArray();
+            // A write that may have happened (sent, then killed, cancelled or unconfirmed) counts like one that did: the guard
+            // then compares the channel with the values it would have written, so it is only undone if they are there.
+            NewApiSyncResult[] changed = oldestFirst.Where(r => r.Changed || r.MayHaveWritten).ToArray();
             plan.RunIds = oldestFirst.Select(r => r.RunId).Distinct(StringComparer.Ordinal).ToArray();
             if (changed.Length == 0)
             {

@@ -47,6 +47,16 @@ namespace NewApiSync.Engine.Results
         /// <summary>model_mapping text after the run (null when the run did not touch it).</summary>
         public string? NewModelMapping { get; set; }
 
+        /// <summary>
+        /// True when a write was sent but its success was never confirmed (the run was killed, cancelled or lost the reply,
+        /// or the server refused a write it may still have applied): the server may hold NewModels/NewModelMapping.
+        /// Restore-NewApiChannel treats such a record as a change that may have happened.
+        /// </summary>
+        public bool MayHaveWritten { get; set; }
+
+        /// <summary>True when the channel changed between the first read and the fresh read just before the write, so the change was planned again on the fresh copy.</summary>
+        public bool Replanned { get; set; }
+
         /// <summary>Why a channel was skipped or left unchanged (e.g. "The upstream returned no models").</summary>
         public string? Reason { get; set; }
 

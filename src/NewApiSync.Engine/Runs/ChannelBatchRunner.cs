@@ -15,7 +15,9 @@ namespace NewApiSync.Engine.Runs
     /// <summary>
     /// Runs one piece of work per channel on <see cref="RunOptions.Concurrency"/> workers. A failure stays with its
     /// channel; an authentication or permission failure stops the whole run (every other channel would fail the same
-    /// way); Ctrl+C stops within a request. Every channel ends with exactly one record: finished, failed or cancelled.
+    /// way), and so does a journal that cannot be written (no write is sent without its undo record); Ctrl+C stops within
+    /// a request. Every channel ends with exactly one record: finished, failed or cancelled; a channel whose write was sent
+    /// but not confirmed keeps its intended New* with MayHaveWritten.
     /// </summary>
     public sealed class ChannelBatchRunner
     {
@@ -32,6 +34,8 @@ namespace NewApiSync.Engine.Runs
         {
             run.Total = targets.Count;
             recorder.Begin(run, targets.Select(t => t.Id).ToArray());
+            callbacks.Started?.Invoke(run);
+            bool journalBroken = false;
             var tally = new Tally(run, targets.Count, _context, callbacks);
             var queue = new ConcurrentQueue<ChannelTarget>(targets);
             NewApiException? fatal = null;
@@ -43,13 +47,33 @@ namespace NewApiSync.Engine.Runs
                 {
                     tally.Started(target);
                     NewApiSyncResult result = await ProcessAsync(target, run, work, stopRun.Token).ConfigureAwait(false);
-                    if (result.ErrorKind is NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden)
+                    if (result.ErrorKind is NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden or NewApiErrorKind.JournalUnwritable)
                     {
+                        if (result.ErrorKind == NewApiErrorKind.JournalUnwritable)
+                        {
+                            // Only ever set, never cleared, so workers racing here cannot undo each other.
+                            Volatile.Write(ref journalBroken, true);
+                        }
                         Interlocked.CompareExchange(ref fatal, (NewApiException?)result.Exception, null);
                         stopRun.Cancel();
                     }
 
-                    recorder.Record(result);
+                    if (!Volatile.Read(ref journalBroken))
+                    {
+                        try
+                        {
+                            recorder.Record(result);
+                        }
+                        catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.JournalUnwritable)
+                        {
+                            // The outcome is lost but the intent is on disk, so the write can still be undone; stop the run.
+                            Volatile.Write(ref journalBroken, true);
+                            Interlocked.CompareExchange(ref fatal, ex, null);
+                            stopRun.Cancel();
+                        }
+                    }
+
+                    // The channel is output whatever the journal did: the admin must see every channel that was finished.
                     tally.Finished(result);
                 }
             }
@@ -71,12 +95,26 @@ namespace NewApiSync.Engine.Runs
             {
                 NewApiSyncResult cancelled = NewResult(left, run);
                 Finish(cancelled, ChannelResultStatus.Cancelled, why);
-                recorder.Record(cancelled);
+                if (!journalBroken)
+                {
+                    TryRecord(recorder, cancelled, ref fatal, ref journalBroken);
+                }
+
                 tally.Count(cancelled);
             }
 
             run.FinishedAt = _context.Time.GetUtcNow();
-            recorder.Complete(run);
+            if (!journalBroken)
+            {
+                try
+                {
+                    recorder.Complete(run);
+                }
+                catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.JournalUnwritable)
+                {
+                    fatal ??= ex;
+                }
+            }
 
             if (fatal is not null)
             {
@@ -85,6 +123,19 @@ namespace NewApiSync.Engine.Runs
 
             cancellationToken.ThrowIfCancellationRequested();
             return run;
+        }
+
+        private static void TryRecord(IRunRecorder recorder, NewApiSyncResult result, ref NewApiException? fatal, ref bool journalBroken)
+        {
+            try
+            {
+                recorder.Record(result);
+            }
+            catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.JournalUnwritable)
+            {
+                journalBroken = true;
+                fatal ??= ex;
+            }
         }
 
         private async Task<NewApiSyncResult> ProcessAsync(ChannelTarget target, NewApiSyncRun run, ChannelWork work, CancellationToken runToken)
@@ -104,7 +155,9 @@ namespace NewApiSync.Engine.Runs
             }
             catch (OperationCanceledException) when (runToken.IsCancellationRequested)
             {
-                return Finish(result, ChannelResultStatus.Cancelled, "The run was stopped while this channel was in progress; nothing was written after that.");
+                return Finish(result, ChannelResultStatus.Cancelled, result.MayHaveWritten
+                    ? "The run was stopped while this channel's write was in flight: the write may have happened (NewModels is what it would have written). Restore-NewApiChannel can undo it."
+                    : "The run was stopped while this channel was in progress; nothing was written to it.");
             }
             catch (OperationCanceledException) when (channelScope.IsCancellationRequested)
             {
@@ -153,9 +206,19 @@ namespace NewApiSync.Engine.Runs
         {
             result.Status = ChannelResultStatus.Failed;
             result.Changed = false;
-            result.NewModels = result.OldModels;
-            result.AddedModels = Array.Empty<string>();
-            result.RemovedModels = Array.Empty<string>();
+            if (result.MayHaveWritten)
+            {
+                // The write was sent: a lost reply, or even a refusal, does not prove the server kept the old values.
+                result.Reason = "The write was sent but not confirmed: it may have happened (NewModels is what it would have written). Restore-NewApiChannel can undo it.";
+            }
+            else
+            {
+                result.NewModels = result.OldModels;
+                result.NewModelMapping = null;
+                result.AddedModels = Array.Empty<string>();
+                result.RemovedModels = Array.Empty<string>();
+            }
+
             result.Error = ex.Message;
             result.ErrorKind = ex.Kind;
             result.HttpStatus = ex.HttpStatus;

@@ -9,8 +9,8 @@ namespace NewApiSync.Engine.Runs
     /// Journals a run only once it has something to say. Until a channel is written, found in line, skipped for a
     /// reason or fails for a real cause, the run's start and records are held back; a run that ends with nothing but
     /// channels that do not exist (-Id 999) and changes declined at the prompt (No, No to All) leaves no run in the
-    /// journal, because nothing happened on the server. Such held-back records never involve a write, so holding them
-    /// costs no crash safety.
+    /// journal, because nothing happened on the server. Held-back records never involve a write: the first write's
+    /// intent record (<see cref="Intent"/>) starts the run in the journal before the write is sent.
     /// </summary>
     public sealed class DeferredRunRecorder : IRunRecorder
     {
@@ -41,6 +41,16 @@ namespace NewApiSync.Engine.Runs
             {
                 _run = run;
                 _planned = plannedChannelIds;
+            }
+        }
+
+        /// <summary>A write is about to be sent: the run starts in the journal now, so its header and undo record precede the write.</summary>
+        public void Intent(NewApiSyncResult pending)
+        {
+            lock (_gate)
+            {
+                StartLocked();
+                _inner.Intent(pending);
             }
         }
 

@@ -14,6 +14,12 @@ namespace NewApiSync.Engine.Runs
     {
         void Begin(NewApiSyncRun run, IReadOnlyList<int> plannedChannelIds);
 
+        /// <summary>
+        /// The undo record of a write about to be sent (old values from the fresh read, intended new values), on disk before
+        /// this returns. Throws NewApiException JournalUnwritable when it cannot be stored; the write must then not be sent.
+        /// </summary>
+        void Intent(NewApiSyncResult pending);
+
         void Record(NewApiSyncResult result);
 
         void Complete(NewApiSyncRun summary);
@@ -25,6 +31,8 @@ namespace NewApiSync.Engine.Runs
         public static readonly NullRunRecorder Instance = new NullRunRecorder();
 
         public void Begin(NewApiSyncRun run, IReadOnlyList<int> plannedChannelIds) { }
+
+        public void Intent(NewApiSyncResult pending) { }
 
         public void Record(NewApiSyncResult result) { }
 

@@ -18,6 +18,9 @@ namespace NewApiSync.Engine.Runs
         /// <summary>A page of the channel listing arrived: channels listed so far, and the total the server reports (if any).</summary>
         public Action<int, int?>? Listed { get; set; }
 
+        /// <summary>Called once the run's header is journaled, before the first channel starts (the run id is known from here).</summary>
+        public Action<NewApiSyncRun>? Started { get; set; }
+
         /// <summary>
         /// Asks whether to write a change (ShouldProcess): target, action. False under -WhatIf or when the user says
         /// no. Null means yes.

@@ -91,6 +91,41 @@ namespace NewApiSync.Engine.Runs
                 $"Another run for {Connection.BaseUrl} is writing: {holder?.ToString() ?? "a run of another process is still running"}. Two runs for one site never write at once.");
         }
 
+        /// <summary>
+        /// The one skeleton of every journaled run (sync, redirect, clear, restore): validate the options, take the site's
+        /// lock, make the run's context (one client, one token bucket, one retry policy), resolve the channels, start the
+        /// run header and recorder, and hand them to <paramref name="execute"/>, which runs each channel through
+        /// <see cref="ChannelWritePipeline"/>.
+        /// </summary>
+        /// <param name="resolveTargets">The channels to touch, resolved with the run's context (after the lock is taken).</param>
+        /// <param name="execute">The run itself: context, run header, targets and recorder in, the finished run out.</param>
+        /// <param name="describe">The options worth a verbose line, e.g. "concurrency 2, 20 requests/min".</param>
+        public async Task<NewApiSyncRun> RunAsync(
+            RunKind kind,
+            RunMode mode,
+            bool whatIf,
+            RunOptions options,
+            Func<RunContext, CancellationToken, Task<IReadOnlyList<ChannelTarget>>> resolveTargets,
+            Func<RunContext, NewApiSyncRun, IReadOnlyList<ChannelTarget>, IRunRecorder, Task<NewApiSyncRun>> execute,
+            string describe,
+            Func<DateTimeOffset?>? nextScheduledTime,
+            CancellationToken cancellationToken)
+        {
+            if (options is null)
+            {
+                throw new ArgumentNullException(nameof(options));
+            }
+
+            options.Validate();
+            using SiteRunLock? siteLock = AcquireLock(kind, whatIf, cancellationToken);
+            using RunContext context = RunContext.Create(Connection, options, Log);
+            IReadOnlyList<ChannelTarget> targets = await resolveTargets(context, cancellationToken).ConfigureAwait(false);
+            NewApiSyncRun run = NewRun(kind, mode, whatIf);
+            Log.Verbose($"{kind} run {run.RunId} ({mode}) of {targets.Count} channel(s) on {run.BaseUrl}: concurrency {options.Concurrency}, {options.RequestsPerMinute:0.#} requests/min, burst {options.Burst}, {options.MaxRetries} retries{(string.IsNullOrEmpty(describe) ? string.Empty : ", " + describe)}.");
+            using IRunRecorder recorder = CreateRecorder(whatIf, nextScheduledTime);
+            return await execute(context, run, targets, recorder).ConfigureAwait(false);
+        }
+
         /// <summary>Where a run's records go: nowhere under -WhatIf (a preview leaves no history), else the journal once the run has done something (see DeferredRunRecorder).</summary>
         public IRunRecorder CreateRecorder(bool whatIf, Func<DateTimeOffset?>? nextScheduledTime = null) =>
             whatIf ? NullRunRecorder.Instance : new DeferredRunRecorder(new JournalRunRecorder(Journal, nextScheduledTime));

@@ -52,6 +52,12 @@ namespace NewApiSync.Engine.Settings
         /// <summary>Whether redirects whose target model is gone are removed.</summary>
         public bool PruneMissingTargets { get; set; }
 
+        /// <summary>
+        /// The share of a channel's models (0 – 100 percent) a sync may remove before the channel is held; a removal of fewer
+        /// than 5 models is never held, and 100 turns the guard off.
+        /// </summary>
+        public int ShrinkGuardPercent { get; set; } = Sync.ShrinkGuard.DefaultPercent;
+
         /// <summary>Runs kept in each site's journal (1 – 10000).</summary>
         public int HistoryRetention { get; set; } = 200;
 
@@ -73,6 +79,7 @@ namespace NewApiSync.Engine.Settings
             CheckRange(problems, nameof(Burst), Burst, RunOptions.MinBurst, RunOptions.MaxBurst);
             CheckRange(problems, nameof(ChannelTimeoutSec), ChannelTimeoutSec, 0, RunOptions.MaxChannelTimeoutSec);
             CheckRange(problems, nameof(HistoryRetention), HistoryRetention, 1, 10000);
+            CheckRange(problems, nameof(ShrinkGuardPercent), ShrinkGuardPercent, 0, 100);
             CheckNames(problems, nameof(IncludeModel), IncludeModel);
             CheckNames(problems, nameof(ExcludeModel), ExcludeModel);
             CheckNames(problems, nameof(StandardModels), StandardModels);

@@ -61,8 +61,15 @@ namespace NewApiSync.Engine.Storage
             return Path.Combine(home!, ".local", "share", AppFolderName);
         }
 
-        /// <summary>The site key: lower-case normalized base URL, '#', user id (the same text as NewApiConnection.SiteKey).</summary>
-        public static string SiteKey(string baseUrl, int userId)
+        /// <summary>
+        /// The site key: the site's identity (<see cref="SiteAddress.Identity"/>: one text for every spelling of the same
+        /// site), '#', user id. It names the site's history folder.
+        /// </summary>
+        public static string SiteKey(string baseUrl, int userId) =>
+            SiteAddress.Identity(baseUrl) + "#" + userId.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>The site key of versions before the site identity: the base URL as spelled (normalized, lower case), '#', user id.</summary>
+        public static string LegacySiteKey(string baseUrl, int userId)
         {
             string normalized = SiteAddress.Parse(baseUrl).AbsoluteUri.TrimEnd('/');
             return normalized.ToLowerInvariant() + "#" + userId.ToString(CultureInfo.InvariantCulture);
@@ -72,10 +79,36 @@ namespace NewApiSync.Engine.Storage
         /// A readable, filesystem-safe folder name for a site, e.g. <c>x.example_1-1a2b3c4d</c> for https://x.example user 1.
         /// The hash of the full site key keeps sites apart whose readable parts collide (http vs https, '.' vs '_').
         /// </summary>
-        public static string SiteFolderName(string baseUrl, int userId)
+        public static string SiteFolderName(string baseUrl, int userId) => FolderName(SiteKey(baseUrl, userId));
+
+        /// <summary>The folder name versions before the site identity used for this spelling of the site (still read).</summary>
+        public static string LegacySiteFolderName(string baseUrl, int userId) => FolderName(LegacySiteKey(baseUrl, userId));
+
+        /// <summary>
+        /// <c>&lt;dataRoot&gt;/sites/&lt;identity folder&gt;</c>, shared by every user of the site: its run lock lives here, so
+        /// two admins (or a cron job and an admin, whatever URL each uses) never write to one site at once.
+        /// </summary>
+        public static string SiteLockDirectory(string dataRoot, string baseUrl)
         {
-            string key = SiteKey(baseUrl, userId);
-            Uri uri = new Uri(key.Substring(0, key.LastIndexOf('#')), UriKind.Absolute);
+            if (string.IsNullOrWhiteSpace(dataRoot))
+            {
+                throw new ArgumentException("The data root is empty.", nameof(dataRoot));
+            }
+
+            return Path.Combine(Path.GetFullPath(dataRoot), "sites", FolderName(SiteAddress.Identity(baseUrl) + "#all-users", "all"));
+        }
+
+        /// <summary>The legacy site folder when it differs from <see cref="SiteDirectory"/> (its history stays readable), else null.</summary>
+        public static string? LegacySiteDirectory(string dataRoot, string baseUrl, int userId)
+        {
+            string legacy = Path.Combine(Path.GetFullPath(dataRoot), "sites", LegacySiteFolderName(baseUrl, userId));
+            return string.Equals(legacy, SiteDirectory(dataRoot, baseUrl, userId), StringComparison.Ordinal) ? null : legacy;
+        }
+
+        private static string FolderName(string key, string? owner = null)
+        {
+            int hash = key.LastIndexOf('#');
+            Uri uri = new Uri(key.Substring(0, hash), UriKind.Absolute);
             string readable = uri.Host + (uri.IsDefaultPort ? string.Empty : "_" + uri.Port.ToString(CultureInfo.InvariantCulture)) + uri.AbsolutePath.TrimEnd('/');
             var name = new StringBuilder(readable.Length + 20);
             foreach (char c in readable)
@@ -89,7 +122,7 @@ namespace NewApiSync.Engine.Storage
                 name.Length = 64;
             }
 
-            name.Append('_').Append(userId.ToString(CultureInfo.InvariantCulture)).Append('-').Append(ShortHash(key));
+            name.Append('_').Append(owner ?? key.Substring(hash + 1)).Append('-').Append(ShortHash(key));
             return name.ToString();
         }
 

@@ -12,41 +12,39 @@ using NewApiSync.Engine.Runs;
 namespace NewApiSync.Engine.Sync
 {
     /// <summary>
-    /// Invoke-NewApiModelSync's engine: for each channel, fetch the upstream list through New API, plan, ask, and
-    /// write <c>{"id", "models"}</c> only when the set of models changed (plus <c>model_mapping</c> when a mapping
-    /// follow-up such as RedirectAfterSync changes it, in the same write).
+    /// Invoke-NewApiModelSync's engine: for each channel, fetch the upstream list through New API, plan, and write
+    /// <c>{"id", "models"}</c> only when the set of models changed (plus <c>model_mapping</c> when a mapping follow-up
+    /// such as RedirectAfterSync changes it, in the same write), through <see cref="ChannelWritePipeline"/> (fresh read,
+    /// re-plan, ask, undo record, PUT). A sync that would strip most of a channel's models is held (<see cref="ShrinkGuard"/>).
     /// </summary>
     public sealed class ModelSyncRunner
     {
         private readonly RunContext _context;
         private readonly SyncPlanner _planner;
         private readonly SyncMappingFollowUp? _followUp;
-        private readonly ChannelUpdater _updater;
+        private readonly ShrinkGuard _shrinkGuard;
 
-        public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null)
+        /// <param name="shrinkGuard">Holds channels the sync would strip of most models; default: <see cref="ShrinkGuard.DefaultPercent"/>.</param>
+        public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null, ShrinkGuard? shrinkGuard = null)
         {
             _context = context ?? throw new ArgumentNullException(nameof(context));
             _planner = planner ?? throw new ArgumentNullException(nameof(planner));
             _followUp = followUp is { IsActive: true } ? followUp : null;
-            _updater = new ChannelUpdater(context);
+            _shrinkGuard = shrinkGuard ?? new ShrinkGuard(ShrinkGuard.DefaultPercent);
         }
 
-        /// <summary>Every channel of the site, as targets ("run all"), through the run's limiter and retries.</summary>
-        public async Task<IReadOnlyList<ChannelTarget>> ListAllAsync(Action<int, int?>? onPage, CancellationToken cancellationToken) =>
-            (await SiteRunScope.ListAllAsync(_context, cancellationToken, onPage).ConfigureAwait(false)).Select(c => new ChannelTarget(c)).ToArray();
 
         public Task<NewApiSyncRun> RunAsync(NewApiSyncRun run, IReadOnlyList<ChannelTarget> targets, IRunRecorder recorder, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
             run.Kind = RunKind.Sync;
-            return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => SyncChannelAsync(target, result, callbacks, ct), recorder, callbacks, cancellationToken);
+            var pipeline = new ChannelWritePipeline(_context, recorder);
+            return new ChannelBatchRunner(_context).RunAsync(run, targets, (target, result, ct) => SyncChannelAsync(pipeline, target, result, callbacks, ct), recorder, callbacks, cancellationToken);
         }
 
-        private async Task<NewApiSyncResult> SyncChannelAsync(ChannelTarget target, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
+        private async Task<NewApiSyncResult> SyncChannelAsync(ChannelWritePipeline pipeline, ChannelTarget target, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
-            Channel channel = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
-            result.ChannelName = channel.Name;
-            result.OldModels = channel.Models;
-            result.NewModels = channel.Models;
+            // A channel known only by id is read first, so a missing one fails as NotFound before its upstream is asked.
+            Channel first = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
 
             // Attempts is 1 plus every retry of the channel's requests, counted on the record as they happen so a
             // channel that fails still says how often it was tried.
@@ -55,16 +53,24 @@ namespace NewApiSync.Engine.Sync
                 async ct =>
                 {
                     result.Attempts++;
-                    return await _context.Client.FetchUpstreamModelsAsync(channel.Id, ct).ConfigureAwait(false);
+                    return await _context.Client.FetchUpstreamModelsAsync(first.Id, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
 
+            // The upstream fetch can take long (and another admin can edit meanwhile): the copy read before it only gives
+            // the first plan, and a channel that would change is read again just before its write.
+            const bool fresh = false;
+            return await pipeline.RunAsync(first, fresh, (channel, record) => Plan(channel, upstream, record), result, callbacks, cancellationToken).ConfigureAwait(false);
+        }
+
+        private PlannedWrite? Plan(Channel channel, IReadOnlyList<string> upstream, NewApiSyncResult result)
+        {
             SyncPlan plan = _planner.Plan(channel, upstream);
             if (plan.SkipReason is string skip)
             {
                 result.Status = ChannelResultStatus.Skipped;
                 result.Reason = skip;
-                return result;
+                return null;
             }
 
             ChannelModelList newModels = plan.NewModels;
@@ -92,7 +98,7 @@ namespace NewApiSync.Engine.Sync
             {
                 result.Status = ChannelResultStatus.Succeeded;
                 result.Reason ??= "Already in line with its upstream; nothing written.";
-                return result;
+                return null;
             }
 
             result.AddedModels = diff.Added.ToArray();
@@ -104,24 +110,19 @@ namespace NewApiSync.Engine.Sync
                 result.NewModelMapping = newMapping.ToJson();
             }
 
-            // The prompt and the preview name the models (as far as RunPreview.NamesShown), not only their counts.
-            string? names = RunPreview.ModelChanges(diff.Added, diff.Removed);
-            if (!await callbacks.ConfirmAsync(channel.ToString(), $"Update models ({diff}{(names is null ? string.Empty : ": " + names)}){mappingAction}").ConfigureAwait(false))
+            if (_shrinkGuard.Check(channel.ModelList.Count, diff.Removed.Count) is string held)
             {
-                return RunPreview.NotWritten(result, (names ?? "update models") + mappingAction);
+                result.Status = ChannelResultStatus.Skipped;
+                result.Reason = held;
+                return null;
             }
 
             // Models are sent even when only the mapping changes: a redirect's alias must be in models to route.
-            await _updater.WriteAsync(
+            return new PlannedWrite(
                 new ChannelUpdate(channel.Id) { Models = newModels, ModelMapping = newMapping },
                 current => current.ModelList.SetEquals(newModels) && (newMapping is null || newMapping.Equals(current.ModelMapping)),
-                () => result.Attempts++,
-                cancellationToken).ConfigureAwait(false);
-
-            result.Status = ChannelResultStatus.Succeeded;
-            result.Changed = true;
-            _context.Log.Verbose($"{channel}: models updated ({diff}){mappingAction}.");
-            return result;
+                // The prompt and the preview name the models (up to RunPreview.NamesShown), not only their counts.
+                $"Update models ({diff}{(RunPreview.ModelChanges(diff.Added, diff.Removed) is string names ? ": " + names : string.Empty)}){mappingAction}");
         }
     }
 }

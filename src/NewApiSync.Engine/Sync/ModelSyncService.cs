@@ -36,6 +36,12 @@ namespace NewApiSync.Engine.Sync
 
         /// <summary>Remove mapping entries whose target the synced channel no longer serves.</summary>
         public bool PruneMissingTargets { get; set; }
+
+        /// <summary>The shrink guard's percent (0–100; 100 turns it off); null: the ShrinkGuardPercent setting.</summary>
+        public int? ShrinkGuardPercent { get; set; }
+
+        /// <summary>Apply syncs the shrink guard would hold.</summary>
+        public bool Force { get; set; }
     }
 
     /// <summary>
@@ -82,17 +88,19 @@ namespace NewApiSync.Engine.Sync
                 throw new ArgumentNullException(nameof(request));
             }
 
-            request.Options.Validate();
-            using SiteRunLock? siteLock = _site.AcquireLock(RunKind.Sync, request.WhatIf, cancellationToken);
-            using RunContext context = RunContext.Create(_site.Connection, request.Options, _site.Log);
-            var runner = new ModelSyncRunner(context, new SyncPlanner(request.Filter), FollowUp(request));
-            IReadOnlyList<ChannelTarget> targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken, callbacks.Listed).ConfigureAwait(false);
-
-            NewApiSyncRun run = _site.NewRun(RunKind.Sync, request.Mode, request.WhatIf);
-            _site.Log.Verbose($"Sync run {run.RunId} ({request.Mode}) of {targets.Count} channel(s) on {run.BaseUrl}: concurrency {request.Options.Concurrency}, {request.Options.RequestsPerMinute:0.#} requests/min, burst {request.Options.Burst}, {request.Options.MaxRetries} retries, {request.Filter}{(request.RedirectAfterSync ? ", redirect after sync" : string.Empty)}{(request.PruneMissingTargets ? ", prune missing targets" : string.Empty)}.");
-
-            using IRunRecorder recorder = _site.CreateRecorder(request.WhatIf, () => NextScheduledTime(request.Mode));
-            return await runner.RunAsync(run, targets, recorder, callbacks, cancellationToken).ConfigureAwait(false);
+            var planner = new SyncPlanner(request.Filter);
+            SyncMappingFollowUp? followUp = FollowUp(request);
+            ShrinkGuard guard = request.Force ? ShrinkGuard.Off : new ShrinkGuard(request.ShrinkGuardPercent ?? Settings.ShrinkGuardPercent);
+            return await _site.RunAsync(
+                RunKind.Sync,
+                request.Mode,
+                request.WhatIf,
+                request.Options,
+                (context, ct) => SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct, callbacks.Listed),
+                (context, run, targets, recorder) => new ModelSyncRunner(context, planner, followUp, guard).RunAsync(run, targets, recorder, callbacks, cancellationToken),
+                $"{request.Filter}, {guard}{(request.RedirectAfterSync ? ", redirect after sync" : string.Empty)}{(request.PruneMissingTargets ? ", prune missing targets" : string.Empty)}",
+                () => NextScheduledTime(request.Mode),
+                cancellationToken).ConfigureAwait(false);
         }
 
         private SyncMappingFollowUp? FollowUp(ModelSyncRequest request)

@@ -69,14 +69,29 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter]
         public SwitchParameter PruneMissingTargets { get; set; }
 
+        /// <summary>Hold a channel when the sync would remove more than this percent of its models (and at least 5); default: the ShrinkGuardPercent setting.</summary>
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int ShrinkGuardPercent { get; set; }
+
+        /// <summary>Apply syncs the shrink guard would hold.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void EndProcessing()
         {
+            // -FailedOnly names its own channels from the journal; every other set targets the pipeline when one is attached.
+            if (ParameterSetName != FailedOnlySet && PipelineBroughtNothing())
+            {
+                return;
+            }
+
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             var decisions = new ModelSyncService(connection, settings);
             var request = new ModelSyncRequest { WhatIf = IsWhatIf, Options = BuildOptions(decisions), Filter = BuildFilter(settings) };
 
-            switch (ParameterSetName)
+            switch (HasSelection && ParameterSetName != FailedOnlySet ? IdSet : ParameterSetName)
             {
                 case InputObjectSet:
                 case IdSet:
@@ -122,6 +137,8 @@ namespace NewApiSync.PowerShell.Commands
 
             request.RedirectAfterSync = MyInvocation.BoundParameters.ContainsKey(nameof(RedirectAfterSync)) ? RedirectAfterSync.IsPresent : settings.RedirectAfterSync;
             request.PruneMissingTargets = MyInvocation.BoundParameters.ContainsKey(nameof(PruneMissingTargets)) ? PruneMissingTargets.IsPresent : settings.PruneMissingTargets;
+            request.ShrinkGuardPercent = MyInvocation.BoundParameters.ContainsKey(nameof(ShrinkGuardPercent)) ? ShrinkGuardPercent : null;
+            request.Force = Force.IsPresent;
             Run(this, connection, settings, request, scheduled: IfDue.IsPresent);
         }
 

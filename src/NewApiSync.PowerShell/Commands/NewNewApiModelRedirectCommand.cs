@@ -36,6 +36,11 @@ namespace NewApiSync.PowerShell.Commands
 
         protected override void EndProcessing()
         {
+            if (PipelineBroughtNothing())
+            {
+                return;
+            }
+
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             var request = new ModelRedirectRequest

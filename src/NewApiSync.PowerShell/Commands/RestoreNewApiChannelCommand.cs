@@ -61,7 +61,15 @@ namespace NewApiSync.PowerShell.Commands
             IReadOnlyList<NewApiSyncResult> records = ParameterSetName == RunIdSet ? ReadRun(service) : _records;
             if (records.Count == 0)
             {
-                WriteVerbose("No journal records to restore.");
+                if (MyInvocation.ExpectingInput)
+                {
+                    WriteWarning("No journal record came down the pipeline, so Restore-NewApiChannel did nothing: nothing was read, written or journaled.");
+                }
+                else
+                {
+                    WriteVerbose("No journal records to restore.");
+                }
+
                 return;
             }
 

@@ -23,7 +23,7 @@ namespace NewApiSync.PowerShell.Commands
         {
             nameof(AutoSync), nameof(Interval), nameof(Concurrency), nameof(MaxRetries), nameof(RequestsPerMinute), nameof(Burst),
             nameof(ChannelTimeoutSec), nameof(IncludeModel), nameof(ExcludeModel), nameof(StandardModels), nameof(RedirectAfterSync),
-            nameof(PruneMissingTargets), nameof(HistoryRetention),
+            nameof(PruneMissingTargets), nameof(HistoryRetention), nameof(ShrinkGuardPercent),
         };
 
         /// <summary>Settings to save as a whole (e.g. from Get-NewApiSyncSetting); values given as parameters win.</summary>
@@ -82,6 +82,11 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter]
         [ValidateRange(1, 10000)]
         public int HistoryRetention { get; set; }
+
+        /// <summary>A sync that would remove more than this percent of a channel's models (and at least 5) is held; 100 turns the guard off.</summary>
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int ShrinkGuardPercent { get; set; }
 
         /// <summary>Read and write the settings that go with this connection (the sandbox keeps its own).</summary>
         [Parameter]

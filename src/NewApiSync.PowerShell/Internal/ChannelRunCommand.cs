@@ -46,6 +46,7 @@ namespace NewApiSync.PowerShell.Internal
                 {
                     NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden => "NewApiAuthenticationFailed",
                     NewApiErrorKind.RunInProgress => "RunInProgress",
+                    NewApiErrorKind.JournalUnwritable => "JournalUnwritable",
                     _ => "RunFailed",
                 };
                 cmdlet.ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection));

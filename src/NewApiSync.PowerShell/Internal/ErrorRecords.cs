@@ -29,6 +29,7 @@ namespace NewApiSync.PowerShell.Internal
             NewApiErrorKind.Cancelled => ErrorCategory.OperationStopped,
             NewApiErrorKind.UncertainWrite => ErrorCategory.InvalidResult,
             NewApiErrorKind.RunInProgress => ErrorCategory.ResourceBusy,
+            NewApiErrorKind.JournalUnwritable => ErrorCategory.WriteError,
             _ => ErrorCategory.NotSpecified,
         };
 
@@ -51,6 +52,7 @@ namespace NewApiSync.PowerShell.Internal
             NewApiErrorKind.Cancelled => "Re-run with -FailedOnly to finish the remaining channels.",
             NewApiErrorKind.UncertainWrite => "Check the channel with Get-NewApiChannel and re-run with -FailedOnly.",
             NewApiErrorKind.RunInProgress => "Wait for the other run to finish (Get-NewApiSyncHistory -Run shows it), then try again.",
+            NewApiErrorKind.JournalUnwritable => "Free space in (or make writable) the data folder named in the message, or point $env:NEWAPISYNC_DATA at a writable folder, then re-run with -FailedOnly. Channels finished before the stop are in the output and the journal.",
             _ => "See about_NewApiSync for troubleshooting.",
         };
 

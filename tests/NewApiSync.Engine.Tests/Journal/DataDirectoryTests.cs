@@ -47,7 +47,8 @@ namespace NewApiSync.Engine.Tests.Journal
         [Theory]
         [InlineData("https://x.example", 1, "x.example_1-")]
         [InlineData("https://X.Example:8443/gateway/", 12, "x.example_8443_gateway_12-")]
-        [InlineData("http://127.0.0.1:3000", 1, "127.0.0.1_3000_1-")]
+        [InlineData("http://127.0.0.1:3000", 1, "localhost_3000_1-")]
+        [InlineData("http://10.0.0.5:3000", 1, "10.0.0.5_3000_1-")]
         public void Site_Folder_Names_Are_Readable_And_Safe(string baseUrl, int userId, string prefix)
         {
             string name = DataDirectory.SiteFolderName(baseUrl, userId);

@@ -263,8 +263,8 @@ namespace NewApiSync.Engine.Tests.Journal
                 ["channel"] = new[]
                 {
                     "type", "runId", "kind", "baseUrl", "channelId", "channelName", "status", "changed", "oldModels", "newModels",
-                    "addedModels", "removedModels", "oldModelMapping", "newModelMapping", "reason", "httpStatus", "error", "errorKind",
-                    "attempts", "startedAt", "finishedAt",
+                    "addedModels", "removedModels", "oldModelMapping", "newModelMapping", "mayHaveWritten", "replanned", "reason", "httpStatus",
+                    "error", "errorKind", "attempts", "startedAt", "finishedAt",
                 },
                 ["run-end"] = new[]
                 {

@@ -33,7 +33,7 @@ namespace NewApiSync.Engine.Tests.Journal
             Assert.Equal("sync run", holder.Purpose);
             Assert.InRange(holder.StartedAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
             Assert.Matches($"^a sync run started at .+ by process {Environment.ProcessId} on .+ is still running$", holder.ToString());
-            Assert.Equal(Path.Combine(DataDirectory.SiteDirectory(_root.Path, BaseUrl, UserId), "run.lock"), first.LockFilePath);
+            Assert.Equal(Path.Combine(DataDirectory.SiteLockDirectory(_root.Path, BaseUrl), "run.lock"), first.LockFilePath);
         }
 
         [Fact]
@@ -72,13 +72,26 @@ namespace NewApiSync.Engine.Tests.Journal
         }
 
         [Fact]
-        public void Different_Sites_And_Users_Do_Not_Block_Each_Other()
+        public void Different_Sites_Do_Not_Block_Each_Other_But_Two_Users_Of_One_Site_Do()
         {
             using SiteRunLock first = TryAcquire(TimeSpan.Zero)!;
             using SiteRunLock? otherUser = SiteRunLock.TryAcquire(_root.Path, BaseUrl, UserId + 1, TimeSpan.Zero, default);
             using SiteRunLock? otherSite = SiteRunLock.TryAcquire(_root.Path, "https://other.example", UserId, TimeSpan.Zero, default);
-            Assert.NotNull(otherUser);
+            Assert.Null(otherUser);
             Assert.NotNull(otherSite);
+            Assert.Contains("as user " + UserId, SiteRunLock.ReadHolder(_root.Path, BaseUrl, UserId + 1)!.ToString());
+        }
+
+        [Theory]
+        [InlineData("http://127.0.0.1:3000", "http://localhost:3000/")]
+        [InlineData("http://LOCALHOST:3000", "http://[::1]:3000")]
+        [InlineData("https://newapi.example.com", "HTTPS://NewApi.Example.com:443/")]
+        public void One_Site_Spelled_Two_Ways_Has_One_Lock(string first, string second)
+        {
+            using SiteRunLock? held = SiteRunLock.TryAcquire(_root.Path, first, UserId, TimeSpan.Zero, default);
+            using SiteRunLock? other = SiteRunLock.TryAcquire(_root.Path, second, UserId, TimeSpan.Zero, default);
+            Assert.NotNull(held);
+            Assert.Null(other);
         }
 
         [Fact]
@@ -96,7 +109,7 @@ namespace NewApiSync.Engine.Tests.Journal
                 return;
             }
 
-            string siteDirectory = DataDirectory.SiteDirectory(_root.Path, BaseUrl, UserId);
+            string siteDirectory = DataDirectory.SiteLockDirectory(_root.Path, BaseUrl);
             Directory.CreateDirectory(siteDirectory);
             string lockPath = Path.Combine(siteDirectory, "run.lock");
             string ready = Path.Combine(_root.Path, "child-holds-lock");

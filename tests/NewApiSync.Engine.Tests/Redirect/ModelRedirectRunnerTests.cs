@@ -7,6 +7,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
+using NewApiSync.Engine.Settings;
 using NewApiSync.Engine.Sync;
 using NewApiSync.Engine.Tests.Support;
 using NewApiSync.Sandbox;
@@ -19,14 +20,18 @@ namespace NewApiSync.Engine.Tests.Redirect
     {
         private static RunOptions Fast() => new RunOptions { RequestsPerMinute = 6000, Burst = 100, MaxRetries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(5) };
 
-        private static async Task<(ListRecorder Recorder, ConcurrentQueue<NewApiModelRedirectResult> Outputs)> RunAsync(SandboxServer server, ModelRedirectRequest request, params string[] standard)
+        // Through the production entry point (ModelRedirectService); the "recorder" is the run's journal.
+        private static async Task<(JournaledRun Recorder, ConcurrentQueue<NewApiModelRedirectResult> Outputs)> RunAsync(SandboxServer server, ModelRedirectRequest request, params string[] standard)
         {
-            using RunContext context = RunContext.Create(Sandboxes.Connect(server), request.Options);
-            var runner = new ModelRedirectRunner(context, request, standard);
-            var targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, CancellationToken.None);
-            var recorder = new ListRecorder();
+            var recorder = new JournaledRun(server);
             var outputs = new ConcurrentQueue<NewApiModelRedirectResult>();
-            await runner.RunAsync(new NewApiSyncRun { RunId = "r", BaseUrl = server.BaseUrl }, targets, recorder, new RunCallbacks(), outputs.Enqueue, CancellationToken.None);
+            request.StandardModels ??= standard.Length == 0 ? null : standard;
+            if (request.ChannelIds is not null || request.Channels is not null)
+            {
+                request.Mode = RunMode.Selected;
+            }
+
+            await recorder.RedirectAsync(request, outputs.Enqueue);
             return (recorder, outputs);
         }
 
@@ -89,10 +94,8 @@ namespace NewApiSync.Engine.Tests.Redirect
         {
             using var server = SandboxServer.Start();
             server.Site.SetUpstream(9, "glm-4.6");
-            using RunContext context = RunContext.Create(Sandboxes.Connect(server), Fast());
-            var runner = new ModelSyncRunner(context, new SyncPlanner(), new SyncMappingFollowUp(null, pruneMissingTargets: true));
-            var recorder = new ListRecorder();
-            await runner.RunAsync(new NewApiSyncRun { RunId = "p", BaseUrl = server.BaseUrl }, new[] { new ChannelTarget(9) }, recorder, new RunCallbacks(), CancellationToken.None);
+            using var recorder = new JournaledRun(server);
+            await recorder.SyncAsync(new ModelSyncRequest { Mode = RunMode.Selected, ChannelIds = new[] { 9 }, PruneMissingTargets = true, Options = Fast() });
 
             Assert.Single(server.Updates);
             Assert.Equal("glm-4.6", server.Site.Get(9)!.Models);
@@ -106,11 +109,9 @@ namespace NewApiSync.Engine.Tests.Redirect
         {
             using var server = SandboxServer.Start();
             server.Site.Change(4, c => c.ModelMapping = "{oops");
-            using RunContext context = RunContext.Create(Sandboxes.Connect(server), Fast());
-            var followUp = new SyncMappingFollowUp(new RedirectPlanner(new[] { "deepseek-chat" }), pruneMissingTargets: false);
-            var runner = new ModelSyncRunner(context, new SyncPlanner(), followUp);
-            var recorder = new ListRecorder();
-            await runner.RunAsync(new NewApiSyncRun { RunId = "q", BaseUrl = server.BaseUrl }, new[] { new ChannelTarget(4) }, recorder, new RunCallbacks(), CancellationToken.None);
+            using var recorder = new JournaledRun(server);
+            var sync = new ModelSyncService(recorder.Connection, new SyncSettings { StandardModels = new[] { "deepseek-chat" } });
+            await sync.RunAsync(new ModelSyncRequest { Mode = RunMode.Selected, ChannelIds = new[] { 4 }, RedirectAfterSync = true, Options = Fast() }, new RunCallbacks { Started = r => recorder.Adopt(r.RunId) }, CancellationToken.None);
 
             Assert.Equal(ChannelResultStatus.Succeeded, recorder.For(4).Status);
             Assert.Equal("deepseek-chat,deepseek-reasoner", server.Site.Get(4)!.Models);

@@ -56,7 +56,15 @@ namespace NewApiSync.Engine.Tests.Reliability
 
             // The killed writer's file lock goes with the process, a moment after it exits.
             Assert.True(PollUntil(() => journal.ReadRuns(new RunQuery { RunId = runId }).Single().Interrupted, TimeSpan.FromSeconds(10)), "the run never read as Interrupted");
-            List<NewApiSyncResult> finished = journal.ReadResults(new ResultQuery { RunId = runId }).ToList();
+            List<NewApiSyncResult> records = journal.ReadResults(new ResultQuery { RunId = runId }).ToList();
+            foreach (NewApiSyncResult inFlight in records.Where(r => r.MayHaveWritten))
+            {
+                // A write the kill caught between its undo record and its outcome: the server holds the old or the new list.
+                Assert.Equal(ChannelResultStatus.Cancelled, inFlight.Status);
+                Assert.True(ServerModels(server, inFlight.ChannelId).SequenceEqual(inFlight.NewModels) || ServerModels(server, inFlight.ChannelId).SequenceEqual(inFlight.OldModels));
+            }
+
+            List<NewApiSyncResult> finished = records.Where(r => !r.MayHaveWritten).ToList();
             Assert.Contains(warnings, w => w.Contains("is incomplete"));
             Assert.InRange(finished.Count, 8, Channels - 1);
             Assert.Equal(finished.Count, finished.Select(r => r.ChannelId).Distinct().Count());
@@ -80,6 +88,50 @@ namespace NewApiSync.Engine.Tests.Reliability
             {
                 Assert.Equal(channel.UpstreamModels, channel.Models.Split(','));
             }
+        }
+
+        [Fact]
+        public async Task A_Child_Killed_During_An_Applied_Write_Leaves_An_Undo_Record_That_Restore_Uses()
+        {
+            // Channel 1's write is applied, then its reply hangs: the child is killed while it waits, so only the intent
+            // record (written before the PUT) knows what changed.
+            using var server = SandboxServer.Start();
+            string[] before = ServerModels(server, 1);
+            server.Faults.Add(new SandboxFault(SandboxRoute.UpdateChannel, SandboxFaultKind.ApplyThenReplyLate) { ChannelId = 1, Delay = TimeSpan.FromSeconds(60) });
+            SyncJournal journal = SyncJournal.ForSite(_root.Path, server.BaseUrl, server.UserId);
+
+            string runId;
+            using (Process child = CrashHostProcess.Start(_root.Path, server.BaseUrl, server.UserId, server.AccessToken, "sync"))
+            {
+                try
+                {
+                    runId = CrashHostProcess.WaitForLine(child, "run ").Substring(4);
+                    Assert.True(PollUntil(() => server.Site.Get(1)!.UpdateCount == 1, TimeSpan.FromSeconds(60)), "the child never wrote channel 1");
+                }
+                finally
+                {
+                    CrashHostProcess.KillAndWait(child);
+                }
+            }
+
+            Assert.NotEqual(before, ServerModels(server, 1));
+            Assert.True(PollUntil(() => journal.ReadRuns(new RunQuery { RunId = runId }).Single().Interrupted, TimeSpan.FromSeconds(10)), "the run never read as Interrupted");
+            NewApiSyncResult record = journal.ReadResults(new ResultQuery { RunId = runId, ChannelIds = new[] { 1 } }).Single();
+            Assert.True(record.MayHaveWritten);
+            Assert.Equal(before, record.OldModels);
+            Assert.Equal(ServerModels(server, 1), record.NewModels);
+            Assert.Contains("may have happened", record.Reason);
+
+            // Restore the whole killed run: channel 1 goes back, like every channel the run finished.
+            server.Faults.Clear();
+            var connection = Sandboxes.Connect(server);
+            connection.DataDirectory = _root.Path;
+            var restore = new NewApiSync.Engine.Restore.ChannelRestoreService(connection, new NewApiSync.Engine.Settings.SyncSettings());
+            NewApiSyncRun restored = await restore.RunAsync(
+                new NewApiSync.Engine.Restore.ChannelRestoreRequest { Records = restore.ReadRun(runId)!, Options = Fast() }, new NewApiSync.Engine.Runs.RunCallbacks(), CancellationToken.None);
+            Assert.Equal(0, restored.Failed);
+            Assert.Equal(before, ServerModels(server, 1));
+            Assert.Equal(SandboxSite.CreateSample().Snapshot().Select(c => c.Models), server.Site.Snapshot().Select(c => c.Models));
         }
 
         // Sleeps between looks: a busy spin would take a core from the child on a 2-core CI machine.

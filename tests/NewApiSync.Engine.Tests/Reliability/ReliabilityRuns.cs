@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -7,6 +8,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
+using NewApiSync.Engine.Settings;
 using NewApiSync.Engine.Sync;
 using NewApiSync.Sandbox;
 
@@ -26,21 +28,16 @@ namespace NewApiSync.Engine.Tests.Reliability
         };
 
         /// <summary>
-        /// Lists the site (or takes <paramref name="ids"/>) and syncs it with the run recorded in <paramref name="journal"/>.
-        /// Returns the run's RunId and summary.
+        /// Syncs the site (or <paramref name="ids"/>) through the production entry point, ModelSyncService, into the journal
+        /// of <paramref name="journal"/>'s data folder. Returns the run's summary.
         /// </summary>
         public static async Task<NewApiSyncRun> SyncIntoJournalAsync(NewApiConnection connection, SyncJournal journal, RunOptions options,
             INewApiLog? log = null, IReadOnlyList<int>? ids = null, RunMode mode = RunMode.All, CancellationToken cancellationToken = default)
         {
-            using RunContext context = RunContext.Create(connection, options, log);
-            var runner = new ModelSyncRunner(context, new SyncPlanner());
-            IReadOnlyList<ChannelTarget> targets = ids is null
-                ? await runner.ListAllAsync(null, cancellationToken)
-                : ids.Select(id => new ChannelTarget(id)).ToArray();
-            DateTimeOffset started = DateTimeOffset.UtcNow;
-            var run = new NewApiSyncRun { RunId = RunIds.New(started), BaseUrl = connection.BaseUrl, UserId = connection.UserId, Mode = mode, StartedAt = started };
-            using var recorder = new JournalRunRecorder(journal);
-            return await runner.RunAsync(run, targets, recorder, new RunCallbacks(), cancellationToken);
+            // <root>/sites/<site folder>: the service opens the same journal from the connection's data folder.
+            connection.DataDirectory = Path.GetDirectoryName(Path.GetDirectoryName(journal.SiteDirectory));
+            var request = new ModelSyncRequest { Mode = ids is null ? mode : (mode == RunMode.All ? RunMode.Selected : mode), ChannelIds = ids, Options = options };
+            return await new ModelSyncService(connection, new SyncSettings(), log).RunAsync(request, new RunCallbacks(), cancellationToken);
         }
 
         public static string[] ServerModels(SandboxServer server, int id) =>

@@ -42,9 +42,10 @@ namespace NewApiSync.Engine.Tests.Restore
 
         private static RunOptions Fast() => new RunOptions { MaxRetries = 1, RequestsPerMinute = 6000, Burst = 100, RetryBaseDelay = TimeSpan.FromMilliseconds(5) };
 
+        // Force: these syncs stand in for any earlier change; the shrink guard has its own tests.
         private async Task<NewApiSyncRun> SyncAsync(params int[] ids) =>
             await new ModelSyncService(_connection, new SyncSettings()).RunAsync(
-                new ModelSyncRequest { Mode = RunMode.Selected, ChannelIds = ids, Options = Fast() }, new RunCallbacks(), CancellationToken.None);
+                new ModelSyncRequest { Mode = RunMode.Selected, ChannelIds = ids, Options = Fast(), Force = true }, new RunCallbacks(), CancellationToken.None);
 
         private async Task<(NewApiSyncRun Run, List<NewApiSyncResult> Results, List<string> Asked)> RestoreAsync(
             IReadOnlyList<NewApiSyncResult> records, bool force = false, bool whatIf = false)

@@ -50,7 +50,7 @@ namespace NewApiSync.Engine.Tests.Settings
             Assert.Contains("\n", text);
             Assert.Equal(
                 new[] { "autoSync", "burst", "channelTimeoutSec", "concurrency", "excludeModel", "historyRetention", "includeModel", "interval",
-                        "maxRetries", "pruneMissingTargets", "redirectAfterSync", "requestsPerMinute", "standardModels" },
+                        "maxRetries", "pruneMissingTargets", "redirectAfterSync", "requestsPerMinute", "shrinkGuardPercent", "standardModels" },
                 document.RootElement.EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal));
         }
 

@@ -27,18 +27,14 @@ namespace NewApiSync.Engine.Tests.Sync
             RetryBaseDelay = TimeSpan.FromMilliseconds(5),
         };
 
-        private static async Task<(ListRecorder Recorder, NewApiSyncRun Run, ConcurrentQueue<NewApiSyncResult> Streamed)> SyncAsync(
+        // Through the production entry point (ModelSyncService); the "recorder" is the run's journal.
+        private static async Task<(JournaledRun Recorder, NewApiSyncRun Run, ConcurrentQueue<NewApiSyncResult> Streamed)> SyncAsync(
             SandboxServer server, RunOptions? options = null, ModelFilter? filter = null, int[]? ids = null, Func<string, string, Task<bool>>? confirm = null, CancellationToken cancellationToken = default)
         {
-            using RunContext context = RunContext.Create(Sandboxes.Connect(server), options ?? FastOptions());
-            var runner = new ModelSyncRunner(context, new SyncPlanner(filter));
-            var recorder = new ListRecorder();
-            var streamed = new ConcurrentQueue<NewApiSyncResult>();
-            var targets = ids is null ? await runner.ListAllAsync(null, cancellationToken) : ids.Select(i => new ChannelTarget(i)).ToArray();
-            var run = new NewApiSyncRun { RunId = RunIds.New(DateTimeOffset.UtcNow), BaseUrl = server.BaseUrl, StartedAt = DateTimeOffset.UtcNow };
-            var callbacks = new RunCallbacks { Result = streamed.Enqueue, Confirm = confirm };
-            run = await runner.RunAsync(run, targets, recorder, callbacks, cancellationToken);
-            return (recorder, run, streamed);
+            var recorder = new JournaledRun(server);
+            var request = new ModelSyncRequest { Mode = ids is null ? RunMode.All : RunMode.Selected, ChannelIds = ids, Options = options ?? FastOptions(), Filter = filter ?? ModelFilter.None };
+            NewApiSyncRun run = await recorder.SyncAsync(request, confirm, cancellationToken);
+            return (recorder, run, recorder.Streamed);
         }
 
         [Fact]
@@ -51,7 +47,7 @@ namespace NewApiSync.Engine.Tests.Sync
             Assert.Equal(12, recorder.Results.Count);
             Assert.Equal(Enumerable.Range(1, 12), recorder.Results.Select(r => r.ChannelId).OrderBy(i => i));
             Assert.Equal(12, streamed.Count);
-            Assert.Same(run, recorder.Summary);
+            Assert.Equal((run.RunId, run.Failed, run.Changed), (recorder.Summary.RunId, recorder.Summary.Failed, recorder.Summary.Changed));
 
             NewApiSyncResult broken = recorder.For(11);
             Assert.Equal(ChannelResultStatus.Failed, broken.Status);
@@ -182,12 +178,8 @@ namespace NewApiSync.Engine.Tests.Sync
         {
             using var server = SandboxServer.Start(SandboxSite.CreateGenerated(20, 3, seed: 2));
             server.Faults.FailNext(SandboxRoute.FetchModels, SandboxFaultKind.Unauthorized, count: 1, channelId: 5);
-            using RunContext context = RunContext.Create(Sandboxes.Connect(server), FastOptions(concurrency: 1));
-            var runner = new ModelSyncRunner(context, new SyncPlanner());
-            var recorder = new ListRecorder();
-            var run = new NewApiSyncRun { RunId = "r", BaseUrl = server.BaseUrl };
-            var targets = await runner.ListAllAsync(null, default);
-            await Assert.ThrowsAsync<NewApiException>(() => runner.RunAsync(run, targets, recorder, new RunCallbacks(), default));
+            using var recorder = new JournaledRun(server);
+            await Assert.ThrowsAsync<NewApiException>(() => recorder.SyncAsync(new ModelSyncRequest { Options = FastOptions(concurrency: 1) }));
 
             Assert.Equal(Enumerable.Range(1, 20), recorder.Results.Select(r => r.ChannelId).OrderBy(i => i));
             Assert.Equal(ChannelResultStatus.Failed, recorder.For(5).Status);
@@ -217,8 +209,10 @@ namespace NewApiSync.Engine.Tests.Sync
         {
             using var server = SandboxServer.Start();
             server.Faults.FailNext(SandboxRoute.UpdateChannel, SandboxFaultKind.ResetAfterWrite, count: 5, channelId: 4);
+            // Run all, so the channel comes from the listing: its first GET is the fresh read before the write (served
+            // normally by a zero delay), and every later one is a read-back.
+            server.Faults.Add(new SandboxFault(SandboxRoute.GetChannel, SandboxFaultKind.Delay) { ChannelId = 4, Delay = TimeSpan.Zero });
             server.Faults.FailNext(SandboxRoute.GetChannel, SandboxFaultKind.ServerError, count: 5, channelId: 4);
-            // Run all, so the channel comes from the listing and the read-back is the only GET of it.
             var (recorder, _, _) = await SyncAsync(server, FastOptions(maxRetries: 1));
             Assert.Equal(ChannelResultStatus.Failed, recorder.For(4).Status);
             Assert.Equal(NewApiErrorKind.UncertainWrite, recorder.For(4).ErrorKind);
@@ -293,13 +287,10 @@ namespace NewApiSync.Engine.Tests.Sync
         public async Task Cancelling_Stops_Promptly_And_Records_The_Unfinished_Channels_As_Cancelled()
         {
             using var server = SandboxServer.Start(SandboxSite.CreateGenerated(30, 2, seed: 6), new SandboxOptions { FetchModelsDelay = TimeSpan.FromMilliseconds(300) });
-            using RunContext context = RunContext.Create(Sandboxes.Connect(server), FastOptions(concurrency: 2));
-            var runner = new ModelSyncRunner(context, new SyncPlanner());
-            var recorder = new ListRecorder();
-            var targets = await runner.ListAllAsync(null, default);
+            using var recorder = new JournaledRun(server);
             using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
             var clock = Stopwatch.StartNew();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(new NewApiSyncRun { RunId = "c" }, targets, recorder, new RunCallbacks(), cts.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => recorder.SyncAsync(new ModelSyncRequest { Options = FastOptions(concurrency: 2) }, cancellationToken: cts.Token));
             // The whole run would take ~4.5 s; it ends within a request of the cancel.
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), clock.Elapsed.ToString());
 
