@@ -60,7 +60,7 @@ namespace NewApiSync.Engine.Restore
                 },
                 cancellationToken).ConfigureAwait(false);
             result = await pipeline.RunAsync(current, firstIsFresh: true, (channel, record) => Plan(plan, channel, record), result, callbacks, cancellationToken).ConfigureAwait(false);
-            if (result.Changed)
+            if (result.Changed && !result.WhatIf)
             {
                 result.Reason = plan.Note is null ? $"Restored to what it held {Before(plan)}." : $"Restored to what it held {Before(plan)}. {plan.Note}";
                 _context.Log.Verbose($"{current}: {plan.Describe(current)}: done.");
