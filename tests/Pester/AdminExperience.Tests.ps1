@@ -444,6 +444,6 @@ Describe 'Messages that cannot drive the terminal' {
         $joined.Contains([char]27) | Should -BeFalse
         $joined.Contains([char]7) | Should -BeFalse
         $joined.Contains([char]0x202E) | Should -BeFalse
-        $failures[0].Exception.Message | Should -Match ([regex]::Escape('Gem\x1B[2J\u202E'))
+        $failures[0].Exception.Message | Should -Match ([regex]::Escape('refused\x07\x1B]0;owned'))
     }
 }
