@@ -9,50 +9,16 @@ using NewApiSync.Engine.Api;
 namespace NewApiSync.Engine.Results
 {
     /// <summary>
-    /// Text as the format views (module/NewApiSync.Format.ps1xml) show it. Names and messages come from the server and
-    /// its upstreams, so a control character (ESC, BEL, CR) or a bidi override (U+202E) in them could set the window
-    /// title, clear the screen or reorder what an admin reads: views show such characters as visible escapes like
-    /// <c>\x1B</c> and <c>\u202E</c>, while the objects keep the raw data.
+    /// Text as the format views (module/NewApiSync.Format.ps1xml) show it: names and messages escaped by
+    /// <see cref="Text.DisplayText"/> (a hostile ESC, BEL or U+202E cannot drive the terminal; the objects keep the raw
+    /// data), failures with their cause first, model counts with one ASCII minus sign.
     /// </summary>
     public static class DisplayText
     {
         private static readonly Regex StatusCode = new Regex(@"\bstatus(?: code)?:?\s*(?<code>[1-5]\d\d)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         /// <summary>The text with every control or bidi-formatting character replaced by a visible escape; null stays null.</summary>
-        public static string? Safe(string? text)
-        {
-            if (text is null)
-            {
-                return null;
-            }
-
-            int first = IndexOfUnsafe(text);
-            if (first < 0)
-            {
-                return text;
-            }
-
-            var builder = new StringBuilder(text.Length + 8);
-            builder.Append(text, 0, first);
-            for (int i = first; i < text.Length; i++)
-            {
-                char c = text[i];
-                if (!IsUnsafe(c))
-                {
-                    builder.Append(c);
-                }
-                else if (c <= '\u00FF')
-                {
-                    builder.Append("\\x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
-                }
-                else
-                {
-                    builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
-                }
-            }
-
-            return builder.ToString();
-        }
+        public static string? Safe(string? text) => text is null ? null : Text.DisplayText.Escape(text);
 
         /// <summary>Names joined for a table or list cell, each made safe.</summary>
         public static string Join(IEnumerable<string>? names, string separator = ", ")
@@ -137,27 +103,5 @@ namespace NewApiSync.Engine.Results
 
         /// <summary>"+3 -1", the model counts of a change; ASCII so cron mails and logs show it as it is.</summary>
         public static string Counts(int added, int removed) => "+" + added.ToString(CultureInfo.InvariantCulture) + " -" + removed.ToString(CultureInfo.InvariantCulture);
-
-        private static int IndexOfUnsafe(string text)
-        {
-            for (int i = 0; i < text.Length; i++)
-            {
-                if (IsUnsafe(text[i]))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-
-        /// <summary>C0 and C1 controls, DEL, and the characters that change text direction or hide themselves.</summary>
-        private static bool IsUnsafe(char c) =>
-            c < '\u0020'
-            || (c >= '\u007F' && c <= '\u009F')
-            || c == '\u061C'
-            || c == '\u200E' || c == '\u200F'
-            || (c >= '\u202A' && c <= '\u202E')
-            || (c >= '\u2066' && c <= '\u2069');
     }
 }

@@ -1,12 +1,12 @@
 using NewApiSync.Engine.Api;
-using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Text;
 
 namespace NewApiSync.PowerShell.Internal
 {
     /// <summary>
     /// The engine's story, queued from any thread and written as verbose/debug/warning on the pipeline thread. Messages
     /// quote channel and model names from the server, so control and bidi characters are escaped on the way out
-    /// (DisplayText.Safe): a hostile name cannot drive the terminal through a warning either.
+    /// (DisplayText.Escape): a hostile name cannot drive the terminal through a warning either.
     /// </summary>
     internal sealed class CmdletLog : INewApiLog
     {
@@ -19,10 +19,10 @@ namespace NewApiSync.PowerShell.Internal
             _dispatcher = dispatcher;
         }
 
-        public void Verbose(string message) => _dispatcher.Post(() => _cmdlet.WriteVerbose(DisplayText.Safe(message)!));
+        public void Verbose(string message) => _dispatcher.Post(() => _cmdlet.WriteVerbose(DisplayText.Escape(message)));
 
-        public void Debug(string message) => _dispatcher.Post(() => _cmdlet.WriteDebug(DisplayText.Safe(message)!));
+        public void Debug(string message) => _dispatcher.Post(() => _cmdlet.WriteDebug(DisplayText.Escape(message)));
 
-        public void Warning(string message) => _dispatcher.Post(() => _cmdlet.WriteWarning(DisplayText.Safe(message)!));
+        public void Warning(string message) => _dispatcher.Post(() => _cmdlet.WriteWarning(DisplayText.Escape(message)));
     }
 }

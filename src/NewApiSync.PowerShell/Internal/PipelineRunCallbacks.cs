@@ -13,8 +13,8 @@ namespace NewApiSync.PowerShell.Internal
                 Result = writeResult is null ? null : result => dispatcher.Post(() => writeResult(result)),
                 Progress = progress.Report,
                 Listed = progress.ReportListing,
-                // PowerShell prints the target and action itself (What if, -Verbose, the prompt): names are escaped first.
-                Confirm = (target, action) => dispatcher.InvokeAsync(() => cmdlet.ShouldProcess(DisplayText.Safe(target), DisplayText.Safe(action))),
+                // Channel names come from the server: the -WhatIf and -Confirm text shows them escaped.
+                Confirm = (target, action) => dispatcher.InvokeAsync(() => cmdlet.ShouldProcess(Engine.Text.DisplayText.Escape(target), Engine.Text.DisplayText.Escape(action))),
             };
     }
 }
