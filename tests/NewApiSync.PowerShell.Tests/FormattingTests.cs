@@ -37,7 +37,7 @@ namespace NewApiSync.PowerShell.Tests
                 "$item.Status = 'Failed'; $item.OldModels = 'a-1', 'b-2'; $item.NewModels = 'a-1', 'c-3', 'd-4'; $item.AddedModels = 'c-3', 'd-4'; " +
                 "$item.RemovedModels = @('b-2'); $item.Attempts = 3; $item.Error = 'upstream said no'; " +
                 "$item.StartedAt = [DateTimeOffset]::new(2026, 1, 2, 3, 4, 5, [TimeSpan]::Zero); $item.FinishedAt = $item.StartedAt.AddSeconds(2.5)",
-                new[] { "ChannelId", "ChannelName", "Status", "Changed", "Models", "Attempts", "Duration", "Error", "Claude relay", "+2 -1", "2.5s", "upstream said no" },
+                new[] { "Id", "ChannelName", "Status", "Changed", "Models", "Message", "Claude relay", "+2 -1", "upstream said no" },
                 new[] { "OldModels", "a-1, b-2", "NewModels", "a-1, c-3, d-4", "AddedModels", "c-3, d-4", "RemovedModels", "b-2" }
             },
             {
@@ -55,7 +55,7 @@ namespace NewApiSync.PowerShell.Tests
                 "$item.Added = [NewApiSync.Engine.Channels.ModelMapping]::Parse('{\"gemini-2.5-pro\":\"google/gemini-2.5-pro\"}').Mapping; " +
                 "$item.Unmatched = [NewApiSync.Engine.Channels.ModelMapping]::Parse('{\"gpt-4o\":\"NoCandidate\",\"o3\":\"NoCandidate\"}').Mapping; " +
                 "$item.ModelsAdded = @('gemini-2.5-pro')",
-                new[] { "ChannelId", "ChannelName", "Status", "Added", "Replaced", "Unmatched", "Error", "Gemini", "Updated" },
+                new[] { "Id", "ChannelName", "Status", "Added", "Replaced", "Unmatched", "Message", "Gemini", "Updated" },
                 new[] { "gemini-2.5-pro -> google/gemini-2.5-pro", "gpt-4o -> NoCandidate, o3 -> NoCandidate", "ModelsAdded" }
             },
             {

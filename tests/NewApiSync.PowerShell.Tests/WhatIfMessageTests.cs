@@ -17,7 +17,7 @@ namespace NewApiSync.PowerShell.Tests
             using var env = EnvironmentScope.WithoutNewApiVariables();
             using var session = PowerShellSession.WithSandbox();
             session.Run("$null = Invoke-NewApiModelSync -WhatIf -ErrorAction SilentlyContinue");
-            Assert.Contains(session.Host.RecordingUI.WhatIfLines, l => l.Contains("OpenAI official (#1)") && l.Contains("+8 \u22121 models"));
+            Assert.Contains(session.Host.RecordingUI.WhatIfLines, l => l.Contains("OpenAI official (#1)") && l.Contains("+8 -1 models"));
         }
 
         [Fact]
@@ -56,7 +56,7 @@ namespace NewApiSync.PowerShell.Tests
             using var env = EnvironmentScope.WithoutNewApiVariables();
             using var session = PowerShellSession.WithSandbox();
             session.Run("$null = Invoke-NewApiModelSync -ErrorAction SilentlyContinue; $null = Get-NewApiSyncHistory | Restore-NewApiChannel -WhatIf");
-            Assert.Contains(session.Host.RecordingUI.WhatIfLines, l => l.Contains("OpenAI official (#1)") && l.Contains("Restore models (+1 \u22128 models)"));
+            Assert.Contains(session.Host.RecordingUI.WhatIfLines, l => l.Contains("OpenAI official (#1)") && l.Contains("Restore models (+1 -8 models)"));
         }
     }
 }

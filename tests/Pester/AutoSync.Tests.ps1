@@ -62,9 +62,10 @@ Describe 'Start-NewApiAutoSync' {
             Stop-NewApiSandbox
         }
 
-        It 'previews every channel once and returns' {
-            $results | Should -HaveCount 12
-            @($results.RunId | Select-Object -Unique) | Should -HaveCount 1
+        It 'previews every channel once and returns one run summary' {
+            $results | Should -HaveCount 1
+            $results[0].WhatIf | Should -BeTrue
+            $results[0].Total | Should -Be 12
         }
 
         It 'writes nothing and leaves no journal' {
@@ -87,7 +88,9 @@ Describe 'Start-NewApiAutoSync' {
         }
 
         It 'previews one run now anyway' {
-            $results | Should -HaveCount 12
+            $results | Should -HaveCount 1
+            $results[0].WhatIf | Should -BeTrue
+            $results[0].Total | Should -Be 12
         }
 
         It 'writes nothing and journals nothing beyond the run before' {
@@ -183,9 +186,9 @@ Describe 'Start-NewApiAutoSync' {
             Stop-NewApiSandbox
         }
 
-        It 'runs the due sync and streams one result per channel' {
-            $loopResults | Should -HaveCount 12
-            @($loopResults.RunId | Select-Object -Unique) | Should -HaveCount 1
+        It 'runs the due sync and writes one summary for the run' {
+            $loopResults | Should -HaveCount 1
+            $loopResults[0].Total | Should -Be 12
             $sbx.Sandbox.Site.Get(1).Models | Should -BeLike 'gpt-4o,gpt-4o-2024-11-20,*'
         }
 

@@ -177,10 +177,12 @@ Describe 'New-NewApiModelRedirect' {
         }
 
         It 'shows the planned entries and unmatched names' {
-            $preview.Status | Should -Be 'Skipped'
+            $preview.Status | Should -Be 'Updated'
+            $preview.Changed | Should -BeTrue
+            $preview.WhatIf | Should -BeTrue
             $preview.Added['claude-4-sonnet'] | Should -BeExactly 'claude-sonnet-4-20250514'
             $preview.Unmatched['claude-4.5-sonnet'] | Should -Be 'NoCandidate'
-            $preview.NewModelMapping | Should -BeNullOrEmpty
+            $preview.NewModelMapping | Should -Match 'claude-4-sonnet'
         }
     }
 

@@ -89,9 +89,11 @@ Describe 'Invoke-NewApiModelSync' {
             $sbx.Sandbox.Site.Get(1).Models | Should -BeExactly 'gpt-4o,gpt-4o-mini,gpt-4-turbo'
         }
 
-        It 'shows the change a channel would get as a Skipped result' {
+        It 'shows the change a channel would get as a Changed preview row' {
             $preview = $results | Where-Object { $_.ChannelId -eq 1 }
-            $preview.Status | Should -Be 'Skipped'
+            $preview.Status | Should -Be 'Succeeded'
+            $preview.Changed | Should -BeTrue
+            $preview.WhatIf | Should -BeTrue
             $preview.AddedModels | Should -HaveCount 8
             $preview.RemovedModels | Should -Be @('gpt-4-turbo')
             $preview.Reason | Should -Match 'WhatIf'

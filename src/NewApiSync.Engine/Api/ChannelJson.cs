@@ -108,7 +108,7 @@ namespace NewApiSync.Engine.Api
             return new Channel(id, name ?? string.Empty, ChannelModelList.Parse(models), mapping)
             {
                 Type = type,
-                Status = Enum.IsDefined(typeof(ChannelStatus), status) ? (ChannelStatus)status : ChannelStatus.Unknown,
+                Status = Enum.IsDefined(typeof(ChannelStatus), (long)status) ? (ChannelStatus)status : ChannelStatus.Unknown,
                 Group = group,
                 Tag = tag,
                 BaseUrl = baseUrl,

@@ -4,7 +4,8 @@ namespace NewApiSync.Engine.Api
     /// What went wrong, as a stable word scripts can switch on. The first group classifies replies of the
     /// admin API; the second names failures that NewApiSync itself decides.
     /// </summary>
-    public enum NewApiErrorKind
+    // long-based on purpose: ConvertTo-Json writes 64-bit enums by name, so exported results show "Failed", not 1, with no -EnumsAsStrings.
+    public enum NewApiErrorKind : long
     {
         /// <summary>401, or the token was rejected: retrying cannot help.</summary>
         Authentication,

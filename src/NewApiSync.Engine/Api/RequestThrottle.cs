@@ -319,6 +319,29 @@ namespace NewApiSync.Engine.Api
             }
         }
 
+        /// <summary>
+        /// What requests are waiting for right now, for the progress bar: a server 429 pause (with its time left), or the
+        /// run's own rate limit when requests are queued for a token (with about how long the queue takes). Null when
+        /// nothing waits.
+        /// </summary>
+        public string? DescribeWait()
+        {
+            TimeSpan pause = PausedUntil - _time.GetUtcNow();
+            if (pause > TimeSpan.Zero)
+            {
+                return $"waiting {Math.Ceiling(pause.TotalSeconds):0} s: the server asked to slow down (429)";
+            }
+
+            RateLimiterStatistics? statistics = _limiter?.GetStatistics();
+            if (statistics is { CurrentAvailablePermits: 0, CurrentQueuedCount: > 0 })
+            {
+                TimeSpan queue = TimeSpan.FromMinutes(statistics.CurrentQueuedCount / RequestsPerMinute);
+                return $"waiting about {Math.Max(1, Math.Ceiling(queue.TotalSeconds)):0} s for the rate limit ({RequestsPerMinute:0.#} requests/min)";
+            }
+
+            return null;
+        }
+
         /// <summary>How long <paramref name="requests"/> more requests need at the sustained rate beyond the burst.</summary>
         public TimeSpan EstimateTimeFor(int requests)
         {

@@ -34,7 +34,8 @@ namespace NewApiSync.Engine.Channels
         public ChannelStatus Status { get; init; }
 
         /// <summary>The models this channel serves, in stored order.</summary>
-        public string[] Models => ModelList.ToArray();
+        /// <remarks>A <see cref="Results.NameList"/>, so Export-Csv writes the names rather than "System.String[]".</remarks>
+        public Results.NameList Models => new Results.NameList(ModelList);
 
         /// <summary>The parsed model list (engine use).</summary>
         public ChannelModelList ModelList { get; }

@@ -127,7 +127,7 @@ namespace NewApiSync.Engine.Channels
 
         public bool IsEmpty => Added.Count == 0 && Removed.Count == 0;
 
-        /// <summary>"+3 −1 models", as What-if lines and verbose messages show it.</summary>
-        public override string ToString() => $"+{Added.Count} \u2212{Removed.Count} models";
+        /// <summary>"+3 -1 models", as What-if lines and verbose messages show it.</summary>
+        public override string ToString() => $"+{Added.Count} -{Removed.Count} models";
     }
 }

@@ -139,7 +139,7 @@ namespace NewApiSync.Engine.Redirect
                     $"Remove {removedKeys.Length} broken model_mapping entr{(removedKeys.Length == 1 ? "y" : "ies")}: {string.Join(", ", removedKeys.Take(10))}{(removedKeys.Length > 10 ? ", …" : string.Empty)}");
             }
 
-            result = await pipeline.RunAsync(first, false, Plan, result, callbacks, "Not written: -WhatIf, or the change was declined.", cancellationToken).ConfigureAwait(false);
+            result = await pipeline.RunAsync(first, false, Plan, result, callbacks, cancellationToken).ConfigureAwait(false);
             problemsByChannel[first.Id] = problems;
             if (result.Changed)
             {

@@ -59,7 +59,7 @@ namespace NewApiSync.Engine.Redirect
             // A channel known only by id is read here, right before its write: that read is the fresh one.
             bool fresh = target.Channel is null;
             Channel first = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
-            result = await pipeline.RunAsync(first, fresh, Plan, result, callbacks, "Not written: -WhatIf, or the change was declined.", cancellationToken).ConfigureAwait(false);
+            result = await pipeline.RunAsync(first, fresh, Plan, result, callbacks, cancellationToken).ConfigureAwait(false);
             if (result.Changed)
             {
                 _context.Log.Verbose($"{result.ChannelName} (#{result.ChannelId}): {(_outputs.TryGetValue(result.ChannelId, out NewApiModelRedirectResult? done) ? done.Reason ?? "written" : "written")}.");
@@ -130,6 +130,8 @@ namespace NewApiSync.Engine.Redirect
                 ? planned
                 : new NewApiModelRedirectResult { RunId = record.RunId, ChannelId = record.ChannelId };
             output.ChannelName = record.ChannelName;
+            output.Changed = record.Changed;
+            output.WhatIf = record.WhatIf;
             output.Status = record.Status switch
             {
                 ChannelResultStatus.Failed => RedirectStatus.Failed,

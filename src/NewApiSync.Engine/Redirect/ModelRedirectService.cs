@@ -57,7 +57,7 @@ namespace NewApiSync.Engine.Redirect
                 request.Mode,
                 request.WhatIf,
                 request.Options,
-                (context, ct) => SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct),
+                (context, ct) => SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct, callbacks.Listed),
                 (context, run, targets, recorder) => new ModelRedirectRunner(context, request, standard).RunAsync(run, targets, recorder, callbacks, output, cancellationToken),
                 request.Kind == RunKind.Redirect ? $"{standard.Count} standard name(s)" : (request.KeepModels ? "aliases kept in models" : "aliases removed from models"),
                 null,

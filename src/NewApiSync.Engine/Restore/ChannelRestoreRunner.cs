@@ -59,8 +59,8 @@ namespace NewApiSync.Engine.Restore
                     return await _context.Client.GetChannelAsync(plan.ChannelId, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
-            result = await pipeline.RunAsync(current, firstIsFresh: true, (channel, record) => Plan(plan, channel, record), result, callbacks, "Not written: -WhatIf, or the restore was declined.", cancellationToken).ConfigureAwait(false);
-            if (result.Changed)
+            result = await pipeline.RunAsync(current, firstIsFresh: true, (channel, record) => Plan(plan, channel, record), result, callbacks, cancellationToken).ConfigureAwait(false);
+            if (result.Changed && !result.WhatIf)
             {
                 result.Reason = plan.Note is null ? $"Restored to what it held {Before(plan)}." : $"Restored to what it held {Before(plan)}. {plan.Note}";
                 _context.Log.Verbose($"{current}: {plan.Describe(current)}: done.");

@@ -109,7 +109,7 @@ namespace NewApiSync.Engine.Restore
             return changes.Count == 0 ? null : $"Channel '{current.Name}' (#{current.Id}) changed since run {string.Join(", ", RunIds)}: {string.Join(" and ", changes)}. Restoring would overwrite that change.";
         }
 
-        /// <summary>For -WhatIf and confirmation: "Restore models (+1 −3 models) and model_mapping (2 entries)".</summary>
+        /// <summary>For -WhatIf and confirmation: "Restore models (+1 -3 models) and model_mapping (2 entries)".</summary>
         public string Describe(Channel current)
         {
             var parts = new List<string>();

@@ -21,21 +21,36 @@ namespace NewApiSync.Engine.Results
 
         public RedirectStatus Status { get; set; }
 
+        /// <summary>
+        /// True when the channel's models or mapping were written (Updated, Cleared); in a -WhatIf preview, true when
+        /// they would be.
+        /// </summary>
+        public bool Changed { get; set; }
+
+        /// <summary>True on every record of a -WhatIf preview, which wrote nothing.</summary>
+        public bool WhatIf { get; set; }
+
         /// <summary>Entries written, standard → actual, in standard-list order (replacements included).</summary>
         public ModelMapping Added { get; set; } = ModelMapping.Empty;
 
         /// <summary>The entries of <see cref="Added"/> that overwrote another target: standard → previous target.</summary>
         public ModelMapping Replaced { get; set; } = ModelMapping.Empty;
 
-        /// <summary>Standard names that got no entry → why (a <see cref="RedirectSkipReason"/> name), in list order.</summary>
+        /// <summary>
+        /// Standard names the channel cannot serve → why (a <see cref="RedirectSkipReason"/> name), in list order. Names
+        /// the channel already serves (listed in its models, or already mapped) are in <see cref="AlreadyServed"/> instead.
+        /// </summary>
         public IReadOnlyDictionary<string, string> Unmatched { get; set; } = ModelMapping.Empty;
 
-        public string[] ModelsAdded { get; set; } = Array.Empty<string>();
+        /// <summary>Standard names that needed no entry: the channel lists them already, or its mapping already sends them to the chosen model.</summary>
+        public NameList AlreadyServed { get; set; } = NameList.Empty;
 
-        public string[] ModelsRemoved { get; set; } = Array.Empty<string>();
+        public NameList ModelsAdded { get; set; } = NameList.Empty;
+
+        public NameList ModelsRemoved { get; set; } = NameList.Empty;
 
         /// <summary>Mapping keys a clear or prune removed.</summary>
-        public string[] MappingKeysRemoved { get; set; } = Array.Empty<string>();
+        public NameList MappingKeysRemoved { get; set; } = NameList.Empty;
 
         /// <summary>The mapping after the run; null when the stored one is invalid and was left alone.</summary>
         public ModelMapping? Mapping { get; set; }
@@ -79,7 +94,8 @@ namespace NewApiSync.Engine.Results
                 Status = plan.Status,
                 Added = plan.Added,
                 Replaced = plan.Replaced,
-                Unmatched = ModelMapping.From(plan.Unmatched.Select(u => new KeyValuePair<string, string>(u.Key, u.Value.ToString()))),
+                Unmatched = ModelMapping.From(plan.Unmatched.Where(u => !IsServed(u.Value)).Select(u => new KeyValuePair<string, string>(u.Key, u.Value.ToString()))),
+                AlreadyServed = plan.Unmatched.Where(u => IsServed(u.Value)).Select(u => u.Key).ToArray(),
                 ModelsAdded = plan.ModelsAdded.ToArray(),
                 ModelsRemoved = plan.ModelsRemoved.ToArray(),
                 MappingKeysRemoved = plan.RemovedMappingKeys.ToArray(),
@@ -91,6 +107,8 @@ namespace NewApiSync.Engine.Results
                 ErrorKind = plan.ErrorKind,
             };
         }
+
+        private static bool IsServed(RedirectSkipReason reason) => reason is RedirectSkipReason.AlreadyPresent or RedirectSkipReason.AlreadyMapped;
 
         public override string ToString() => $"{ChannelName} (#{ChannelId}): {Status}";
     }

@@ -23,16 +23,23 @@ namespace NewApiSync.Engine.Results
 
         public ChannelResultStatus Status { get; set; }
 
-        /// <summary>True when the server now holds something different because of this run.</summary>
+        /// <summary>
+        /// True when the server now holds something different because of this run; in a -WhatIf preview, true when the
+        /// run would change the channel.
+        /// </summary>
         public bool Changed { get; set; }
 
-        public string[] OldModels { get; set; } = Array.Empty<string>();
+        /// <summary>True on every record of a -WhatIf preview, which wrote nothing; previews are never journaled.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool WhatIf { get; set; }
 
-        public string[] NewModels { get; set; } = Array.Empty<string>();
+        public NameList OldModels { get; set; } = NameList.Empty;
 
-        public string[] AddedModels { get; set; } = Array.Empty<string>();
+        public NameList NewModels { get; set; } = NameList.Empty;
 
-        public string[] RemovedModels { get; set; } = Array.Empty<string>();
+        public NameList AddedModels { get; set; } = NameList.Empty;
+
+        public NameList RemovedModels { get; set; } = NameList.Empty;
 
         /// <summary>
         /// Sync under SyncMode AddOnly: the models a Replace sync would have removed, kept for review. Apply them with

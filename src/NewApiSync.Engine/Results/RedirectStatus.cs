@@ -1,7 +1,8 @@
 namespace NewApiSync.Engine.Results
 {
     /// <summary>What New-NewApiModelRedirect or Clear-NewApiModelRedirect did (or, planned, would do) to one channel.</summary>
-    public enum RedirectStatus
+    // long-based on purpose: ConvertTo-Json writes 64-bit enums by name, so exported results show "Failed", not 1, with no -EnumsAsStrings.
+    public enum RedirectStatus : long
     {
         /// <summary>Models or mapping were (or would be) written.</summary>
         Updated,

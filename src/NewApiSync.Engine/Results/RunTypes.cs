@@ -5,7 +5,8 @@ using System.Threading;
 namespace NewApiSync.Engine.Results
 {
     /// <summary>What a journaled run did.</summary>
-    public enum RunKind
+    // long-based on purpose: ConvertTo-Json writes 64-bit enums by name, so exported results show "Failed", not 1, with no -EnumsAsStrings.
+    public enum RunKind : long
     {
         Sync,
         Redirect,
@@ -16,7 +17,8 @@ namespace NewApiSync.Engine.Results
     }
 
     /// <summary>How a run chose its channels.</summary>
-    public enum RunMode
+    // long-based on purpose: ConvertTo-Json writes 64-bit enums by name, so exported results show "Failed", not 1, with no -EnumsAsStrings.
+    public enum RunMode : long
     {
         /// <summary>Every channel of the site.</summary>
         All,
@@ -29,7 +31,8 @@ namespace NewApiSync.Engine.Results
     }
 
     /// <summary>The outcome of one channel in a run.</summary>
-    public enum ChannelResultStatus
+    // long-based on purpose: ConvertTo-Json writes 64-bit enums by name, so exported results show "Failed", not 1, with no -EnumsAsStrings.
+    public enum ChannelResultStatus : long
     {
         Succeeded,
         Failed,

@@ -79,7 +79,15 @@ namespace NewApiSync.Engine.Runs
             }
 
             int workers = Math.Max(1, Math.Min(_context.Options.Concurrency, targets.Count));
-            await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkerAsync, CancellationToken.None))).ConfigureAwait(false);
+            Task all = Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkerAsync, CancellationToken.None)));
+            // While channels wait (a 429 pause, the rate limit, a slow upstream) the bar still moves and says why.
+            using (var heartbeat = new CancellationTokenSource())
+            {
+                Task beats = tally.HeartbeatAsync(heartbeat.Token);
+                await all.ConfigureAwait(false);
+                heartbeat.Cancel();
+                await beats.ConfigureAwait(false);
+            }
 
             // Channels never reached are recorded as Cancelled so -FailedOnly resumes them; they are not streamed.
             string why = fatal is not null ? "The run stopped after an authentication failure before this channel was reached." : "The run was stopped before this channel was reached.";
@@ -177,6 +185,7 @@ namespace NewApiSync.Engine.Runs
             OldModels = target.Channel?.Models ?? Array.Empty<string>(),
             NewModels = target.Channel?.Models ?? Array.Empty<string>(),
             StartedAt = _context.Time.GetUtcNow(),
+            WhatIf = run.WhatIf,
         };
 
         private NewApiSyncResult Finish(NewApiSyncResult result, ChannelResultStatus status, string reason)
@@ -241,11 +250,38 @@ namespace NewApiSync.Engine.Runs
 
             public void Started(ChannelTarget target) => _callbacks.Progress?.Invoke(Snapshot(target.ToString()));
 
+            /// <summary>Reports a snapshot every second until cancelled, so waits show up between results.</summary>
+            public async Task HeartbeatAsync(CancellationToken stop)
+            {
+                if (_callbacks.Progress is null)
+                {
+                    return;
+                }
+
+                try
+                {
+                    while (true)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false); // real time: it paces the display, not the run
+                        _callbacks.Progress(Snapshot(null));
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // The workers are done.
+                }
+            }
+
             public void Finished(NewApiSyncResult result)
             {
-                Count(result);
                 _callbacks.Result?.Invoke(result);
-                _callbacks.Progress?.Invoke(Snapshot(null));
+                // Counted and reported under one lock, so every count (1/12, 2/12, ...) is reported once and in order
+                // even when workers finish together; the progress callback only queues a record.
+                lock (_gate)
+                {
+                    Count(result);
+                    _callbacks.Progress?.Invoke(Snapshot(null));
+                }
             }
 
             public void Count(NewApiSyncResult result)
@@ -288,6 +324,7 @@ namespace NewApiSync.Engine.Runs
                         Skipped = _run.Skipped,
                         CurrentChannel = current,
                         Remaining = remaining == 0 ? TimeSpan.Zero : estimate,
+                        Waiting = remaining == 0 ? null : _context.Client.Throttle.DescribeWait(),
                     };
                 }
             }

@@ -72,8 +72,8 @@ namespace NewApiSync.Engine.Runs
 
         /// <param name="first">The copy the run has of the channel.</param>
         /// <param name="firstIsFresh">True when <paramref name="first"/> was read from the server in this step with nothing slow in between, so it is the fresh read.</param>
-        /// <param name="declinedReason">The record's Reason when ShouldProcess says no (or -WhatIf).</param>
-        public async Task<NewApiSyncResult> RunAsync(Channel first, bool firstIsFresh, ChannelPlan plan, NewApiSyncResult result, RunCallbacks callbacks, string declinedReason, CancellationToken cancellationToken)
+        /// <remarks>When ShouldProcess says no, the record is a -WhatIf preview or a declined change (RunPreview).</remarks>
+        public async Task<NewApiSyncResult> RunAsync(Channel first, bool firstIsFresh, ChannelPlan plan, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
             if (first is null)
             {
@@ -92,7 +92,7 @@ namespace NewApiSync.Engine.Runs
             long asked = _context.Time.GetTimestamp();
             if (!await callbacks.ConfirmAsync(first.ToString(), write.Action).ConfigureAwait(false))
             {
-                return Declined(result, declinedReason);
+                return Declined(result, write.Action);
             }
 
             bool stale = !firstIsFresh || _context.Time.GetElapsedTime(asked) > PromptedCopyIsStaleAfter;
@@ -124,7 +124,7 @@ namespace NewApiSync.Engine.Runs
                     asked = _context.Time.GetTimestamp();
                     if (!await callbacks.ConfirmAsync(current.ToString(), replanned.Action).ConfigureAwait(false))
                     {
-                        return Declined(result, declinedReason);
+                        return Declined(result, replanned.Action);
                     }
 
                     stale = _context.Time.GetElapsedTime(asked) > PromptedCopyIsStaleAfter;
@@ -161,12 +161,19 @@ namespace NewApiSync.Engine.Runs
             return fresh;
         }
 
-        private static NewApiSyncResult Declined(NewApiSyncResult result, string reason)
+        /// <summary>
+        /// ShouldProcess said no: under -WhatIf the record is the preview of <paramref name="action"/> (Changed, WhatIf, the
+        /// models named), at a prompt answered No it is Skipped (see <see cref="RunPreview"/>).
+        /// </summary>
+        private static NewApiSyncResult Declined(NewApiSyncResult result, string action)
         {
-            result.Status = ChannelResultStatus.Skipped;
-            result.Changed = false;
-            result.Reason = reason;
-            return result;
+            string change = char.ToLowerInvariant(action[0]) + action.Substring(1);
+            if (!change.StartsWith("update models", StringComparison.Ordinal) && RunPreview.ModelChanges(result.AddedModels, result.RemovedModels) is string names)
+            {
+                change += " (" + names + ")";
+            }
+
+            return RunPreview.NotWritten(result, change);
         }
 
         /// <summary>What a record says while its write is in flight; it stands as the channel's record if no outcome follows.</summary>

@@ -15,6 +15,9 @@ namespace NewApiSync.Engine.Runs
 
         public Action<RunProgress>? Progress { get; set; }
 
+        /// <summary>A page of the channel listing arrived: channels listed so far, and the total the server reports (if any).</summary>
+        public Action<int, int?>? Listed { get; set; }
+
         /// <summary>Called once the run's header is journaled, before the first channel starts (the run id is known from here).</summary>
         public Action<NewApiSyncRun>? Started { get; set; }
 

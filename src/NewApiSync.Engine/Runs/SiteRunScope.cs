@@ -126,19 +126,20 @@ namespace NewApiSync.Engine.Runs
             return await execute(context, run, targets, recorder).ConfigureAwait(false);
         }
 
-        /// <summary>Where a run's records go: nowhere under -WhatIf (a preview leaves no history), else the journal.</summary>
+        /// <summary>Where a run's records go: nowhere under -WhatIf (a preview leaves no history), else the journal once the run has done something (see DeferredRunRecorder).</summary>
         public IRunRecorder CreateRecorder(bool whatIf, Func<DateTimeOffset?>? nextScheduledTime = null) =>
-            whatIf ? NullRunRecorder.Instance : new JournalRunRecorder(Journal, nextScheduledTime);
+            whatIf ? NullRunRecorder.Instance : new DeferredRunRecorder(new JournalRunRecorder(Journal, nextScheduledTime));
 
         /// <summary>
         /// The channels to touch: piped-in channels as they are, ids read by the run (or picked from one listing when
         /// there are many), every channel when neither is given. Duplicates count once.
         /// </summary>
-        public static async Task<IReadOnlyList<ChannelTarget>> ResolveTargetsAsync(RunContext context, IReadOnlyList<Channel>? channels, IReadOnlyList<int>? ids, CancellationToken cancellationToken)
+        /// <param name="onPage">Told after each page of a listing (channels so far, reported total), for the progress bar.</param>
+        public static async Task<IReadOnlyList<ChannelTarget>> ResolveTargetsAsync(RunContext context, IReadOnlyList<Channel>? channels, IReadOnlyList<int>? ids, CancellationToken cancellationToken, Action<int, int?>? onPage = null)
         {
             if (channels is null && ids is null)
             {
-                return (await ListAllAsync(context, cancellationToken).ConfigureAwait(false)).Select(c => new ChannelTarget(c)).ToArray();
+                return (await ListAllAsync(context, cancellationToken, onPage).ConfigureAwait(false)).Select(c => new ChannelTarget(c)).ToArray();
             }
 
             var targets = new List<ChannelTarget>();
@@ -154,7 +155,7 @@ namespace NewApiSync.Engine.Runs
             int[] wanted = (ids ?? Array.Empty<int>()).Where(seen.Add).ToArray();
             if (wanted.Length > ListInsteadOfGetAbove)
             {
-                var listed = (await ListAllAsync(context, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Id);
+                var listed = (await ListAllAsync(context, cancellationToken, onPage).ConfigureAwait(false)).ToDictionary(c => c.Id);
                 targets.AddRange(wanted.Select(id => listed.TryGetValue(id, out Channel? c) ? new ChannelTarget(c) : new ChannelTarget(id)));
             }
             else

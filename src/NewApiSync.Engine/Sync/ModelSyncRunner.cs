@@ -78,7 +78,7 @@ namespace NewApiSync.Engine.Sync
             // The upstream fetch can take long (and another admin can edit meanwhile): the copy read before it only gives
             // the first plan, and a channel that would change is read again just before its write.
             const bool fresh = false;
-            return await pipeline.RunAsync(first, fresh, (channel, record) => Plan(channel, upstream, record), result, callbacks, "Not written: -WhatIf, or the change was declined.", cancellationToken).ConfigureAwait(false);
+            return await pipeline.RunAsync(first, fresh, (channel, record) => Plan(channel, upstream, record), result, callbacks, cancellationToken).ConfigureAwait(false);
         }
 
         private PlannedWrite? Plan(Channel channel, IReadOnlyList<string> upstream, NewApiSyncResult result)
@@ -146,7 +146,8 @@ namespace NewApiSync.Engine.Sync
             return new PlannedWrite(
                 new ChannelUpdate(channel.Id) { Models = newModels, ModelMapping = newMapping },
                 current => current.ModelList.SetEquals(newModels) && (newMapping is null || newMapping.Equals(current.ModelMapping)),
-                $"Update models ({diff}){mappingAction}");
+                // The prompt and the preview name the models (up to RunPreview.NamesShown), not only their counts.
+                $"Update models ({diff}{(RunPreview.ModelChanges(diff.Added, diff.Removed) is string names ? ": " + names : string.Empty)}){mappingAction}");
         }
 
         private static NewApiSyncResult Excluded(NewApiSyncResult result, string reason)

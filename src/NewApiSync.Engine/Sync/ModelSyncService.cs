@@ -105,7 +105,7 @@ namespace NewApiSync.Engine.Sync
                 request.Options,
                 async (context, ct) =>
                 {
-                    IReadOnlyList<ChannelTarget> targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct).ConfigureAwait(false);
+                    IReadOnlyList<ChannelTarget> targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct, callbacks.Listed).ConfigureAwait(false);
                     health = ChannelHealth.Read(Journal, targets.Select(t => t.Id).ToArray());
                     return HealthyFirst(targets, health);
                 },

@@ -85,10 +85,14 @@ public class GenerateMamlHelp : Task
         return command;
     }
 
-    /// <summary>One syntax line per parameter set; parameters in "(All)" belong to every set.</summary>
+    /// <summary>
+    /// One syntax line per parameter set; parameters in "(All)" belong to every set. The sets are those named under
+    /// "## SYNTAX" ("### All (Default)"), which is how a set with no parameters of its own (the bare form) gets its
+    /// line, then any other set a parameter names.
+    /// </summary>
     private static IEnumerable<XElement> SyntaxItems(CommandDoc doc)
     {
-        List<string> sets = doc.Parameters.SelectMany(p => p.Sets).Where(s => s != "(All)").Distinct().ToList();
+        List<string> sets = doc.SyntaxSets.Concat(doc.Parameters.SelectMany(p => p.Sets)).Where(s => s != "(All)").Distinct().ToList();
         if (sets.Count == 0)
         {
             sets.Add("(All)");
@@ -215,6 +219,8 @@ public sealed class CommandDoc
     public List<string> Synopsis = new List<string>();
     public List<string> Description = new List<string>();
     public List<ParameterDoc> Parameters = new List<ParameterDoc>();
+    /// <summary>Parameter set names from the "### Name (Default)" headings under "## SYNTAX", in order.</summary>
+    public List<string> SyntaxSets = new List<string>();
     public List<ExampleDoc> Examples = new List<ExampleDoc>();
     public List<KeyValuePair<string, List<string>>> Inputs = new List<KeyValuePair<string, List<string>>>();
     public List<KeyValuePair<string, List<string>>> Outputs = new List<KeyValuePair<string, List<string>>>();
@@ -298,7 +304,14 @@ public sealed class CommandDoc
         switch (section)
         {
             case null:
-            case "SYNTAX": // generated from the parameters
+                return;
+            case "SYNTAX": // the lines are generated from the parameters; the headings name the sets
+                if (subsection != null)
+                {
+                    string set = subsection.EndsWith("(Default)", StringComparison.Ordinal) ? subsection.Substring(0, subsection.Length - "(Default)".Length).Trim() : subsection;
+                    SyntaxSets.Add(set);
+                }
+
                 return;
             case "SYNOPSIS":
                 Synopsis = Paragraphs(block);

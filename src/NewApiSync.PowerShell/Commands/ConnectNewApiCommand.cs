@@ -22,6 +22,7 @@ namespace NewApiSync.PowerShell.Commands
         /// <summary>The user's system access token (New API: Personal settings), not an sk- relay key.</summary>
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNull]
+        [SecureTokenTransformation]
         public SecureString AccessToken { get; set; } = null!;
 
         /// <summary>The id of the user who owns the token (New API sends it as New-Api-User).</summary>

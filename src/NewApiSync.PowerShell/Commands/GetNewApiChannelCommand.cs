@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -27,10 +28,17 @@ namespace NewApiSync.PowerShell.Commands
         [ArgumentCompleter(typeof(ChannelNameCompleter))]
         public string[]? Name { get; set; }
 
-        /// <summary>Only channels with this status.</summary>
+        /// <summary>Only channels with this status; Disabled matches both kinds (ManuallyDisabled and AutoDisabled).</summary>
         [Parameter]
-        [ValidateSet(nameof(ChannelStatus.Enabled), nameof(ChannelStatus.ManuallyDisabled), nameof(ChannelStatus.AutoDisabled))]
-        public ChannelStatus? Status { get; set; }
+        [ValidateSet(nameof(ChannelStatus.Enabled), DisabledStatus, nameof(ChannelStatus.ManuallyDisabled), nameof(ChannelStatus.AutoDisabled))]
+        public string? Status { get; set; }
+
+        private const string DisabledStatus = "Disabled";
+
+        private bool Wanted(ChannelStatus status) => Status is null
+            || (string.Equals(Status, DisabledStatus, StringComparison.OrdinalIgnoreCase)
+                ? status is ChannelStatus.ManuallyDisabled or ChannelStatus.AutoDisabled
+                : string.Equals(Status, status.ToString(), StringComparison.OrdinalIgnoreCase));
 
         protected override void ProcessRecord()
         {
@@ -50,7 +58,7 @@ namespace NewApiSync.PowerShell.Commands
             var matchedNames = new HashSet<string>();
             foreach (Channel channel in channels)
             {
-                if (Status is ChannelStatus wanted && channel.Status != wanted)
+                if (!Wanted(channel.Status))
                 {
                     continue;
                 }
@@ -81,12 +89,22 @@ namespace NewApiSync.PowerShell.Commands
 
         private IReadOnlyList<Channel> List()
         {
-            string? serverFilter = Status == ChannelStatus.Enabled ? "enabled" : Status is null ? null : "disabled";
-            return RunOnWorker(async (log, ct) =>
+            string? serverFilter = Status is null ? null : string.Equals(Status, nameof(ChannelStatus.Enabled), StringComparison.OrdinalIgnoreCase) ? "enabled" : "disabled";
+            RunProgressWriter? progress = null;
+            try
             {
-                using NewApiClient client = CreateClient(log);
-                return await client.ListChannelsAsync(serverFilter, null, ct).ConfigureAwait(false);
-            });
+                return RunOnWorker(async (log, dispatcher, ct) =>
+                {
+                    // A large site lists for minutes at the production rate: show the pages as they come.
+                    progress = new RunProgressWriter(this, dispatcher, $"Listing the channels of {ResolvedConnection.BaseUrl}");
+                    using NewApiClient client = CreateClient(log);
+                    return await client.ListChannelsAsync(serverFilter, progress.ReportListing, ct).ConfigureAwait(false);
+                });
+            }
+            finally
+            {
+                progress?.Complete();
+            }
         }
 
         private IReadOnlyList<Channel> GetById(int[] ids)

@@ -56,7 +56,8 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter(ParameterSetName = SiteRecordsSet)]
         [ValidateRange(1, int.MaxValue)]
         [ArgumentCompleter(typeof(ChannelIdCompleter))]
-        public int[]? ChannelId { get; set; }
+        [Alias("ChannelId")]
+        public int[]? Id { get; set; }
 
         /// <summary>
         /// The channels failing now: each channel whose latest sync failed, once, with how many sync runs in a row it has
@@ -137,7 +138,7 @@ namespace NewApiSync.PowerShell.Commands
                             // ValidateSet ignores case, as PowerShell users expect of every enum-like value; so must the parse.
                             Status = string.Equals(Status, "All", StringComparison.OrdinalIgnoreCase) ? null : (ChannelResultStatus)Enum.Parse(typeof(ChannelResultStatus), Status, ignoreCase: true),
                             Search = Search,
-                            ChannelIds = ChannelId,
+                            ChannelIds = Id,
                         });
                         foreach (NewApiSyncResult result in journal.ReadResults(query))
                         {
@@ -174,12 +175,12 @@ namespace NewApiSync.PowerShell.Commands
                 string given = Failing && PendingRemovals ? "-Failing and -PendingRemovals" : $"-{(Failing ? nameof(Failing) : nameof(PendingRemovals))} with -{string.Join(", -", conflicting)}";
                 ThrowTerminatingError(ErrorRecords.Create("InvalidHistoryQuery", ErrorCategory.InvalidArgument,
                     $"{given} cannot be combined: -Failing and -PendingRemovals look at each channel's latest sync across every run the journal keeps.", null,
-                    "Use -Failing or -PendingRemovals alone (with -ChannelId or -Search to narrow them), or the run filters without them."));
+                    "Use -Failing or -PendingRemovals alone (with -Id or -Search to narrow them), or the run filters without them."));
             }
 
             ChannelHealth health = ChannelHealth.Read(journal);
             IEnumerable<NewApiSyncResult> standings = Failing ? health.Failing() : health.WithPendingRemovals();
-            var ids = ChannelId is { Length: > 0 } ? new HashSet<int>(ChannelId) : null;
+            var ids = Id is { Length: > 0 } ? new HashSet<int>(Id) : null;
             return standings.Where(r =>
                 (ids is null || ids.Contains(r.ChannelId)) &&
                 (Search is null ||

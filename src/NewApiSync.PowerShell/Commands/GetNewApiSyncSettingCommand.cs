@@ -17,7 +17,17 @@ namespace NewApiSync.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            WriteObject(LoadSettings(DataRootFor(Connection ?? ModuleSession.Current.DefaultConnection)));
+            NewApiConnection? connection = Connection ?? ModuleSession.Current.DefaultConnection;
+            SyncSettings settings = LoadSettings(DataRootFor(connection));
+            var output = PSObject.AsPSObject(settings);
+            if (connection is { IsSandbox: true })
+            {
+                // The sandbox seeds faster settings than a real site's defaults; say so where they are shown.
+                output.Properties.Add(new PSNoteProperty("Note",
+                    $"These are the sandbox's own settings: {settings.RequestsPerMinute} requests a minute and a burst of {settings.Burst} suit its local server. A real site starts from the defaults ({new SyncSettings().RequestsPerMinute} a minute, burst {new SyncSettings().Burst}) and keeps its settings in its own folder."));
+            }
+
+            WriteObject(output);
         }
     }
 }

@@ -149,9 +149,12 @@ namespace NewApiSync.PowerShell.Commands
                     break;
                 case IfDueSet:
                     AutoSyncSchedule schedule = decisions.Schedule();
-                    WriteVerbose(schedule.Describe(DateTimeOffset.UtcNow));
-                    if (!schedule.IsDue(DateTimeOffset.UtcNow))
+                    DateTimeOffset now = DateTimeOffset.UtcNow;
+                    WriteVerbose(schedule.Describe(now));
+                    if (!schedule.IsDue(now))
                     {
+                        // A warning, not verbose text: a cron job that never syncs must not look healthy in its mail.
+                        WriteWarning(NotDueWarning(schedule, connection, now));
                         return;
                     }
 
@@ -169,10 +172,26 @@ namespace NewApiSync.PowerShell.Commands
             Run(this, connection, settings, request, scheduled: IfDue.IsPresent);
         }
 
+        /// <summary>Why -IfDue did not sync: auto-sync is off, or the next run is not due yet (naming when it is).</summary>
+        internal static string NotDueWarning(AutoSyncSchedule schedule, NewApiConnection connection, DateTimeOffset now)
+        {
+            if (!schedule.Enabled)
+            {
+                return $"Auto-sync is off for {connection.BaseUrl}, so -IfDue did not sync. Turn it on with Set-NewApiSyncSetting -AutoSync $true, or sync now without -IfDue.";
+            }
+
+            DateTimeOffset next = schedule.NextRunAt!.Value;
+            TimeSpan left = next - now;
+            string wait = left.TotalHours >= 1 ? $"{(int)left.TotalHours} h {left.Minutes} min" : $"{Math.Max(1, (int)Math.Ceiling(left.TotalMinutes))} min";
+            return $"Not due yet: the next scheduled sync of {connection.BaseUrl} is due at {next.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz} (in {wait}; Interval {schedule.Settings.Interval}). Nothing was synced.";
+        }
+
         /// <summary>One sync run with this cmdlet's output; Start-NewApiAutoSync runs its scheduled runs through it too.</summary>
-        internal static NewApiSyncRun? Run(NewApiCmdlet cmdlet, NewApiConnection connection, SyncSettings settings, ModelSyncRequest request, bool scheduled) =>
-            ChannelRunCommand.Run(cmdlet, connection, "Syncing channel models", result => ChannelRunCommand.WriteRecord(cmdlet, result, "ChannelSyncFailed"), scheduled,
-                (log, callbacks, _, ct) => new ModelSyncService(connection, settings, log).RunAsync(request, callbacks, ct));
+        /// <param name="writeResults">False writes only the failed channels' errors (Start-NewApiAutoSync outputs one summary per run instead).</param>
+        internal static NewApiSyncRun? Run(NewApiCmdlet cmdlet, NewApiConnection connection, SyncSettings settings, ModelSyncRequest request, bool scheduled, bool writeResults = true) =>
+            ChannelRunCommand.Run(cmdlet, connection, "Syncing channel models", result => ChannelRunCommand.WriteRecord(cmdlet, result, "ChannelSyncFailed", writeResults), scheduled,
+                (log, callbacks, _, ct) => new ModelSyncService(connection, settings, log).RunAsync(request, callbacks, ct),
+                "Invoke-NewApiModelSync -FailedOnly finishes them.");
 
         private RunOptions BuildOptions(ModelSyncService service)
         {

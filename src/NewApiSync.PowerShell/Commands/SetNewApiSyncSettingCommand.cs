@@ -38,6 +38,7 @@ namespace NewApiSync.PowerShell.Commands
 
         /// <summary>Time between scheduled runs: 5 minutes to 30 days; 1–24 hours recommended (e.g. '06:00:00').</summary>
         [Parameter]
+        [IntervalTransformation]
         public TimeSpan Interval { get; set; }
 
         [Parameter]

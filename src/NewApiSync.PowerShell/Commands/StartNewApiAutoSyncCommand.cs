@@ -10,11 +10,11 @@ namespace NewApiSync.PowerShell.Commands
 {
     /// <summary>
     /// The scheduler in the foreground (containers, services): runs Invoke-NewApiModelSync -IfDue's decision every
-    /// -CheckIntervalSec until Ctrl+C, streaming each run's results. Settings are re-read before every check, so
-    /// Set-NewApiSyncSetting takes effect without a restart.
+    /// -CheckIntervalSec until Ctrl+C, writing one run summary (NewApiSyncRun) per run and an error per failed channel.
+    /// Settings are re-read before every check, so Set-NewApiSyncSetting takes effect without a restart.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "NewApiAutoSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(NewApiSyncResult))]
+    [OutputType(typeof(NewApiSyncRun))]
     public sealed class StartNewApiAutoSyncCommand : NewApiConnectedCmdlet
     {
         /// <summary>How often to check whether a run is due.</summary>
@@ -54,7 +54,13 @@ namespace NewApiSync.PowerShell.Commands
                         RedirectAfterSync = settings.RedirectAfterSync,
                         PruneMissingTargets = settings.PruneMissingTargets,
                     };
-                    NewApiSyncRun? run = InvokeNewApiModelSyncCommand.Run(this, connection, settings, request, scheduled: true);
+                    // One summary per run: a service log gets one line per run, not a table per channel (Get-NewApiSyncHistory has those).
+                    NewApiSyncRun? run = InvokeNewApiModelSyncCommand.Run(this, connection, settings, request, scheduled: true, writeResults: false);
+                    if (run is not null)
+                    {
+                        WriteObject(run);
+                    }
+
                     if (request.WhatIf)
                     {
                         // A preview leaves no history, so the schedule would say "due" forever: one preview is enough.

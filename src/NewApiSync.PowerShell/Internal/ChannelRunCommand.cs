@@ -20,7 +20,8 @@ namespace NewApiSync.PowerShell.Internal
         /// <param name="writeRecord">Writes a channel's record on the pipeline thread; null when the run posts its own output.</param>
         /// <param name="scheduled">A scheduled run that finds the site busy warns and returns null instead of failing.</param>
         /// <returns>The run's summary, or null when a scheduled run found another run in progress.</returns>
-        public static NewApiSyncRun? Run(NewApiCmdlet cmdlet, NewApiConnection connection, string activity, Action<NewApiSyncResult>? writeRecord, bool scheduled, Start start)
+        /// <param name="resume">How to finish the channels a stopped run left, for the warning after Ctrl+C.</param>
+        public static NewApiSyncRun? Run(NewApiCmdlet cmdlet, NewApiConnection connection, string activity, Action<NewApiSyncResult>? writeRecord, bool scheduled, Start start, string resume = "Run the command again to finish them.")
         {
             RunProgressWriter? progress = null;
             try
@@ -62,8 +63,23 @@ namespace NewApiSync.PowerShell.Internal
                 cmdlet.ThrowTerminatingError(ErrorRecords.Create("InvalidRunOption", ErrorCategory.InvalidArgument, ex.Message, null, "Check the values given to the command or saved with Set-NewApiSyncSetting.", ex));
                 return null;
             }
+            catch (PipelineStoppedException)
+            {
+                // Ctrl+C while output was being written: the dispatcher has let the run finish recording first.
+                if (progress?.Last is RunProgress last)
+                {
+                    WarnStopped(cmdlet, last, resume);
+                }
+
+                throw;
+            }
             catch (OperationCanceledException ex)
             {
+                if (progress?.Last is RunProgress last)
+                {
+                    WarnStopped(cmdlet, last, resume);
+                }
+
                 cmdlet.ThrowIfStopping(ex);
                 throw;
             }
@@ -74,13 +90,41 @@ namespace NewApiSync.PowerShell.Internal
         }
 
         /// <summary>
+        /// One warning after Ctrl+C: how many channels the run did not finish and how to finish them. The pipeline is
+        /// stopping, so WriteWarning would throw; the host's warning line still reaches the console and its transcript.
+        /// </summary>
+        private static void WarnStopped(NewApiCmdlet cmdlet, RunProgress last, string resume)
+        {
+            int finished = last.Succeeded + last.Skipped + last.Failed;
+            int left = Math.Max(0, last.Total - finished);
+            if (left == 0)
+            {
+                return;
+            }
+
+            string message = $"Stopped: {left} of {last.Total} channel(s) were not reached or were interrupted; nothing more was written to them. {resume}";
+            try
+            {
+                cmdlet.Host?.UI?.WriteWarningLine(message);
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException or NotImplementedException or System.Management.Automation.Host.HostException)
+            {
+                // A host without a console cannot show it; the journal still records every channel as Cancelled.
+            }
+        }
+
+        /// <summary>
         /// Writes a journal record as the command's output, plus a non-terminating error when its channel failed.
         /// A refused token or role is not the channel's fault: it stops the whole run with one
         /// NewApiAuthenticationFailed error, so the channel that met it writes no error of its own.
         /// </summary>
-        public static void WriteRecord(Cmdlet cmdlet, NewApiSyncResult result, string failedErrorId)
+        public static void WriteRecord(Cmdlet cmdlet, NewApiSyncResult result, string failedErrorId, bool writeObject = true)
         {
-            cmdlet.WriteObject(result);
+            if (writeObject)
+            {
+                cmdlet.WriteObject(result);
+            }
+
             if (result.Status == ChannelResultStatus.Failed && result.ErrorKind is not (NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden))
             {
                 cmdlet.WriteError(ErrorRecords.ForFailedChannel(result.ChannelId, result.ChannelName, result.ErrorKind, result.Error, result.HttpStatus, result, failedErrorId));

@@ -3,7 +3,11 @@ using NewApiSync.Engine.Text;
 
 namespace NewApiSync.PowerShell.Internal
 {
-    /// <summary>The engine's story, queued from any thread and written as verbose/debug/warning on the pipeline thread.</summary>
+    /// <summary>
+    /// The engine's story, queued from any thread and written as verbose/debug/warning on the pipeline thread. Messages
+    /// quote channel and model names from the server, so control and bidi characters are escaped on the way out
+    /// (DisplayText.Escape): a hostile name cannot drive the terminal through a warning either.
+    /// </summary>
     internal sealed class CmdletLog : INewApiLog
     {
         private readonly NewApiCmdlet _cmdlet;

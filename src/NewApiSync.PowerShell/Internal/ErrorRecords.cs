@@ -103,7 +103,12 @@ namespace NewApiSync.PowerShell.Internal
         public static ErrorRecord ForFailedChannel(int channelId, string channelName, NewApiErrorKind? errorKind, string? error, int? httpStatus, object target, string errorId)
         {
             NewApiErrorKind kind = errorKind ?? NewApiErrorKind.Rejected;
-            var exception = new NewApiException(kind, DisplayText.Escape($"Channel '{channelName}' (#{channelId}) failed: {(string.IsNullOrWhiteSpace(error) ? "(no error was recorded)" : error)}")) { HttpStatus = httpStatus };
+            // A channel known only by id (-Id 999) has no name to quote; the cause leads ("failed (Upstream 401): ..."),
+            // so a cut-off line still says why; server text is escaped.
+            string who = string.IsNullOrEmpty(channelName) ? $"Channel #{channelId}" : $"Channel '{channelName}' (#{channelId})";
+            string text = string.IsNullOrWhiteSpace(error) ? "(no error was recorded)" : error!;
+            string message = kind == NewApiErrorKind.NotFound ? $"{who} does not exist. {text}" : $"{who} failed ({Engine.Results.DisplayText.Cause(kind, httpStatus, error)}): {text}";
+            var exception = new NewApiException(kind, DisplayText.Escape(message)) { HttpStatus = httpStatus };
             var record = new ErrorRecord(exception, errorId, CategoryOf(kind), target);
             record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = AdviceFor(kind) };
             return record;

@@ -12,6 +12,7 @@ namespace NewApiSync.PowerShell.Internal
             {
                 Result = writeResult is null ? null : result => dispatcher.Post(() => writeResult(result)),
                 Progress = progress.Report,
+                Listed = progress.ReportListing,
                 // Channel names come from the server: the -WhatIf and -Confirm text shows them escaped.
                 Confirm = (target, action) => dispatcher.InvokeAsync(() => cmdlet.ShouldProcess(Engine.Text.DisplayText.Escape(target), Engine.Text.DisplayText.Escape(action))),
             };

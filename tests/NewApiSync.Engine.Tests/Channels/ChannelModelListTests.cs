@@ -38,7 +38,7 @@ namespace NewApiSync.Engine.Tests.Channels
             var diff = ChannelModelList.Diff(ChannelModelList.Parse("a,b,c,d"), ChannelModelList.Parse("e,c,a,f"));
             Assert.Equal(new[] { "e", "f" }, diff.Added);
             Assert.Equal(new[] { "b", "d" }, diff.Removed);
-            Assert.Equal("+2 \u22122 models", diff.ToString());
+            Assert.Equal("+2 -2 models", diff.ToString());
             Assert.True(ChannelModelList.Diff(ChannelModelList.Parse("a,b"), ChannelModelList.Parse("b,a")).IsEmpty);
         }
     }

@@ -20,8 +20,9 @@ namespace NewApiSync.Engine.Tests.Redirect
             Assert.Equal(RedirectStatus.Updated, result.Status);
             Assert.Equal("openai/gpt-4o", result.Added["gpt-4o"]);
             Assert.Equal("old", result.Replaced["gpt-4o"]);
-            Assert.Equal(new[] { "gpt-5", "o3" }, result.Unmatched.Keys);
-            Assert.Equal(new[] { "NoCandidate", "AlreadyPresent" }, result.Unmatched.Values);
+            Assert.Equal(new[] { "gpt-5" }, result.Unmatched.Keys);
+            Assert.Equal(new[] { "NoCandidate" }, result.Unmatched.Values);
+            Assert.Equal(new[] { "o3" }, result.AlreadyServed);
             Assert.Equal(new[] { "gpt-4o" }, result.ModelsAdded);
             Assert.Equal("{\"gpt-4o\":\"old\"}", result.OldModelMapping);
             Assert.Equal("{\"gpt-4o\":\"openai/gpt-4o\"}", result.NewModelMapping);

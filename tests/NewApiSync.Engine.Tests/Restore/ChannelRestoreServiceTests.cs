@@ -86,7 +86,7 @@ namespace NewApiSync.Engine.Tests.Restore
             Assert.Equal(synced, string.Join(",", restored.OldModels));
             Assert.Equal(SampleModelsOf1, string.Join(",", restored.NewModels));
             Assert.Null(restored.NewModelMapping); // the sync did not touch the mapping, so neither does its restore
-            Assert.Contains(asked, a => a.StartsWith("OpenAI official (#1): Restore models (+1 \u22128 models)", StringComparison.Ordinal));
+            Assert.Contains(asked, a => a.StartsWith("OpenAI official (#1): Restore models (+1 -8 models)", StringComparison.Ordinal));
 
             NewApiSyncResult failed = results[1];
             Assert.Equal(ChannelResultStatus.Skipped, failed.Status);
@@ -194,7 +194,11 @@ namespace NewApiSync.Engine.Tests.Restore
 
             Assert.Empty(_server.Updates);
             Assert.Equal(runs, new ChannelRestoreService(_connection, new SyncSettings()).Journal.ReadRuns().Count());
-            Assert.Equal(ChannelResultStatus.Skipped, results[0].Status);
+            // A preview row reads as the change it would make: Changed, marked WhatIf, naming the models.
+            Assert.Equal(ChannelResultStatus.Succeeded, results[0].Status);
+            Assert.True(results[0].Changed);
+            Assert.True(results[0].WhatIf);
+            Assert.StartsWith("WhatIf: would restore models", results[0].Reason, StringComparison.Ordinal);
             Assert.Contains("Restore models", Assert.Single(asked));
         }
 

@@ -39,7 +39,7 @@ namespace NewApiSync.Engine.Tests.Restore
             Assert.Equal("a,b", plan.OldModels!.ToWireString());
             Assert.Null(plan.ChangedSince(Current("c,a")));
             Assert.Contains("models differ", plan.ChangedSince(Current("a,c,d")));
-            Assert.Equal("Restore models (+1 \u22121 models)", plan.Describe(Current("a,c")));
+            Assert.Equal("Restore models (+1 -1 models)", plan.Describe(Current("a,c")));
         }
 
         [Fact]

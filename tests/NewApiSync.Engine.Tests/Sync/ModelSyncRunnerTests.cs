@@ -226,7 +226,7 @@ namespace NewApiSync.Engine.Tests.Sync
             var asked = new ConcurrentQueue<string>();
             var (recorder, run, _) = await SyncAsync(server, confirm: (target, action) => { asked.Enqueue($"{target}: {action}"); return Task.FromResult(false); });
             Assert.Empty(server.Updates);
-            Assert.Contains("OpenAI official (#1): Update models (+8 \u22121 models)", asked);
+            Assert.Contains(asked, a => a.StartsWith("OpenAI official (#1): Update models (+8 -1 models: add gpt-4o-2024-11-20, ", StringComparison.Ordinal) && a.EndsWith("; remove gpt-4-turbo)", StringComparison.Ordinal));
             NewApiSyncResult openAi = recorder.For(1);
             Assert.Equal(ChannelResultStatus.Skipped, openAi.Status);
             Assert.False(openAi.Changed);
