@@ -59,6 +59,33 @@ namespace NewApiSync.Engine.Channels
             return kept.Count == 0 ? Empty : new ChannelModelList(kept.ToArray()) { _set = seen };
         }
 
+        /// <summary>
+        /// This list followed by <paramref name="names"/>, with the same trimming and de-duplication as <see cref="From"/>,
+        /// without rebuilding the set of the names already here (a redirect appends a few names to hundreds).
+        /// </summary>
+        internal ChannelModelList Append(IReadOnlyList<string> names)
+        {
+            var appended = new List<string>(names.Count);
+            foreach (string raw in names)
+            {
+                string name = raw.Trim();
+                if (name.Length > 0 && !Contains(name) && !appended.Contains(name))
+                {
+                    appended.Add(name);
+                }
+            }
+
+            if (appended.Count == 0)
+            {
+                return this;
+            }
+
+            var models = new string[_models.Length + appended.Count];
+            _models.CopyTo(models, 0);
+            appended.CopyTo(models, _models.Length);
+            return new ChannelModelList(models);
+        }
+
         public int Count => _models.Length;
 
         public string this[int index] => _models[index];
