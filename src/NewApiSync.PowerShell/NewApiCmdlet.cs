@@ -64,12 +64,18 @@ namespace NewApiSync.PowerShell
             connection?.DataDirectory ?? Engine.Storage.DataDirectory.ResolveRoot();
 
         /// <summary>The saved settings under <paramref name="dataRoot"/>; a damaged file stops the command with what is wrong.</summary>
-        protected Engine.Settings.SyncSettings LoadSettings(string dataRoot)
+        internal Engine.Settings.SyncSettings LoadSettings(string dataRoot)
         {
             var store = new Engine.Settings.SyncSettingsStore(dataRoot);
             try
             {
+                Engine.Storage.DataDirectory.ThrowIfNotFolder(dataRoot);
                 return store.Load();
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(ErrorRecords.ForDataFolder(ex, dataRoot));
+                throw; // unreachable: ThrowTerminatingError throws
             }
             catch (System.IO.InvalidDataException ex)
             {

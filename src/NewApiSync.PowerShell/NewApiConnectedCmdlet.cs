@@ -91,13 +91,24 @@ namespace NewApiSync.PowerShell
             try
             {
                 using SecureString secure = ToSecureString(token!);
-                var connection = new NewApiConnection(baseUrl!, secure, userId);
+                var connection = new NewApiConnection(baseUrl!, secure, userId) { FromEnvironment = true };
                 if (connection.IsInsecureTransport)
                 {
                     WriteWarning($"{BaseUrlVariable} is plain http:// to another machine: the access token crosses the network unencrypted. Use https:// unless this is a trusted private network.");
                 }
 
                 return connection;
+            }
+            catch (InvalidAccessTokenException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(
+                    "NewApiConfigurationInvalid",
+                    ErrorCategory.InvalidArgument,
+                    $"The environment variable {AccessTokenVariable} is not usable: {ex.Message}",
+                    null,
+                    $"Set {AccessTokenVariable} to the system access token alone, with no line break or other characters around it.",
+                    ex));
+                throw; // unreachable: ThrowTerminatingError throws
             }
             catch (ArgumentException ex)
             {

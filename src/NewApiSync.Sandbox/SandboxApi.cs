@@ -97,10 +97,17 @@ namespace NewApiSync.Sandbox
             SandboxFaultKind.Unauthorized => Envelope(401, false, Say("无权进行此操作，access token 无效", "access token is invalid"), null, "AUTH_UNAUTHORIZED"),
             SandboxFaultKind.Forbidden => Envelope(403, false, Say("无权进行此操作，权限不足", "permission denied"), null, "AUTH_FORBIDDEN"),
             SandboxFaultKind.WrongShape => SandboxReply.Text(200, "application/json", "{\"success\":true,\"message\":\"\",\"data\":42}"),
-            SandboxFaultKind.CustomReply => SandboxReply.Text(fault.Status, fault.ContentType, fault.Body),
+            SandboxFaultKind.CustomReply => CustomReply(fault),
             SandboxFaultKind.Redirect => SandboxReply.Text(302, "text/html", "<a href=\"" + fault.Location + "\">Found</a>").WithLocation(fault.Location),
             _ => null,
         };
+
+        private static SandboxReply CustomReply(SandboxFault fault)
+        {
+            SandboxReply reply = fault.BodyBytes is byte[] bytes ? new SandboxReply(fault.Status, fault.ContentType, bytes) : SandboxReply.Text(fault.Status, fault.ContentType, fault.Body);
+            reply.CloseDelimited = fault.OmitContentLength;
+            return reply;
+        }
 
         private static SandboxReply BadGateway() =>
             SandboxReply.Text(502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>");
@@ -275,9 +282,17 @@ namespace NewApiSync.Sandbox
             }
 
             List<SandboxChannel> all = Order(channels, idSort).ToList();
+            if (_options.EndlessChannelList)
+            {
+                // Made-up channels with ids no earlier page had, so paging never ends on its own.
+                int first = 1_000_000 + (Math.Max(_options.Legacy ? 0 : 1, page) * size);
+                all = Enumerable.Range(first, size).Select(id => new SandboxChannel { Id = id, Name = "endless-" + id, Models = "m" }).ToList();
+                return _options.Legacy ? ChannelArray(all) : ChannelPage(all, all, Math.Max(1, page), size, _options.ReportedTotal);
+            }
+
             int offset = _options.Legacy ? Math.Max(0, page) * size : (Math.Max(1, page) - 1) * size;
             List<SandboxChannel> items = all.Skip(offset).Take(size).ToList();
-            return _options.Legacy ? ChannelArray(items) : ChannelPage(items, all, Math.Max(1, page), size);
+            return _options.Legacy ? ChannelArray(items) : ChannelPage(items, all, Math.Max(1, page), size, _options.ReportedTotal);
         }
 
         // Without id_sort the server orders by priority only, which is not stable across pages: ties come back in
@@ -464,7 +479,7 @@ namespace NewApiSync.Sandbox
                 w.WriteEndArray();
             });
 
-        private static SandboxReply ChannelPage(List<SandboxChannel> items, List<SandboxChannel> all, int page, int size) =>
+        private static SandboxReply ChannelPage(List<SandboxChannel> items, List<SandboxChannel> all, int page, int size, int? reportedTotal = null) =>
             Write(200, w =>
             {
                 WriteEnvelopeStart(w);
@@ -476,7 +491,7 @@ namespace NewApiSync.Sandbox
                 }
 
                 w.WriteEndArray();
-                w.WriteNumber("total", all.Count);
+                w.WriteNumber("total", reportedTotal ?? all.Count);
                 w.WriteNumber("page", page);
                 w.WriteNumber("page_size", size);
                 w.WriteStartObject("type_counts");

@@ -97,6 +97,15 @@ namespace NewApiSync.Sandbox
         /// <summary>The raw body of a <see cref="SandboxFaultKind.CustomReply"/>, sent as UTF-8 exactly as given.</summary>
         public string Body { get; set; } = string.Empty;
 
+        /// <summary>
+        /// The raw body of a <see cref="SandboxFaultKind.CustomReply"/> as bytes, sent as they are and shared by every reply
+        /// (so a test of huge replies does not hold one copy per request); wins over <see cref="Body"/>.
+        /// </summary>
+        public byte[]? BodyBytes { get; set; }
+
+        /// <summary>A <see cref="SandboxFaultKind.CustomReply"/> without Content-Length, ended by closing the connection.</summary>
+        public bool OmitContentLength { get; set; }
+
         /// <summary>Where a <see cref="SandboxFaultKind.Redirect"/> points.</summary>
         public string Location { get; set; } = "http://127.0.0.1:9/";
 

@@ -62,6 +62,9 @@ namespace NewApiSync.Sandbox
 
         public bool Reset { get; private set; }
 
+        /// <summary>No Content-Length: the body ends when the connection closes, so a client cannot know its size in advance.</summary>
+        public bool CloseDelimited { get; internal set; }
+
         /// <summary>The Location header of a redirect, when set.</summary>
         public string? Location { get; private set; }
 
@@ -184,8 +187,12 @@ namespace NewApiSync.Sandbox
                 head.Append("Location: ").Append(location).Append("\r\n");
             }
 
-            head.Append("Content-Length: ").Append(reply.Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
-            head.Append(keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
+            if (!reply.CloseDelimited)
+            {
+                head.Append("Content-Length: ").Append(reply.Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+            }
+
+            head.Append(keepAlive && !reply.CloseDelimited ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
             head.Append("\r\n");
             byte[] headBytes = Encoding.ASCII.GetBytes(head.ToString());
             await stream.WriteAsync(headBytes, 0, headBytes.Length, cancellationToken).ConfigureAwait(false);

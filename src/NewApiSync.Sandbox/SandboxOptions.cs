@@ -50,6 +50,12 @@ namespace NewApiSync.Sandbox
         /// <summary>Messages in Chinese, as servers before 2026-02 sent them.</summary>
         public bool ChineseMessages { get; set; } = true;
 
+        /// <summary>A lying server: the paged list reports this as its total instead of the real count (null: the truth).</summary>
+        public int? ReportedTotal { get; set; }
+
+        /// <summary>A hostile server: every list page is full of new, made-up channel ids, however far a client pages.</summary>
+        public bool EndlessChannelList { get; set; }
+
         internal bool Legacy => Generation == SandboxGeneration.Legacy;
     }
 }

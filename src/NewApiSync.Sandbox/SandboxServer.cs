@@ -128,6 +128,7 @@ namespace NewApiSync.Sandbox
                     };
                     _requests.Enqueue(record);
 
+                    bool closeAfterReply = false;
                     int now = Interlocked.Increment(ref _inFlight);
                     UpdateMax(now);
                     try
@@ -148,6 +149,7 @@ namespace NewApiSync.Sandbox
                         }
 
                         record.Status = reply.Status;
+                        closeAfterReply = reply.CloseDelimited;
                         await SandboxWire.WriteReplyAsync(stream, reply, request.KeepAlive, stopping).ConfigureAwait(false);
                     }
                     finally
@@ -155,7 +157,7 @@ namespace NewApiSync.Sandbox
                         Interlocked.Decrement(ref _inFlight);
                     }
 
-                    if (!request.KeepAlive)
+                    if (!request.KeepAlive || closeAfterReply)
                     {
                         return;
                     }

@@ -25,8 +25,15 @@ namespace NewApiSync.Benchmarks
     {
         public static async Task<int> Main(string[] args)
         {
+            if (args.Length >= 3 && args[0] == "--big-replies-child")
+            {
+                // A child process of the memory figure: its peak working set is the run's alone.
+                return await Robustness.BigRepliesChildAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             bool quick = args.Contains("--quick");
             bool scaleOnly = args.Contains("--scale-only"); // for investigating the scale figures alone
+            bool robustnessOnly = args.Contains("--robustness-only"); // issue 12's rows alone, without the rest of the table
             int outAt = Array.IndexOf(args, "--out");
             string? outPath = outAt >= 0 && outAt + 1 < args.Length ? args[outAt + 1] : null;
             var clock = Stopwatch.StartNew();
@@ -38,6 +45,13 @@ namespace NewApiSync.Benchmarks
                     Console.WriteLine($"  {figure.Name}: {figure.Measured} (ideal {figure.Ideal}) {figure.Note}");
                     figures.Add(figure);
                 }
+            }
+
+            if (robustnessOnly)
+            {
+                Add(await RobustnessFigures());
+                Console.WriteLine(Report.Markdown(figures, quick, clock.Elapsed));
+                return 0;
             }
 
             // Import time first, before anything in this process has loaded the module's assemblies.
@@ -75,6 +89,7 @@ namespace NewApiSync.Benchmarks
             Console.WriteLine("Latency hiding…");
             Add(new[] { await EndToEnd.LatencyHidingAsync(channels: 400, concurrency: 8) });
             Add(EndToEnd.ScaleFigures(small, large));
+            Add(await RobustnessFigures());
             Add(InProcess(quick));
 
             string markdown = Report.Markdown(figures, quick, clock.Elapsed);
@@ -87,6 +102,15 @@ namespace NewApiSync.Benchmarks
             }
 
             return 0;
+        }
+
+        private static async Task<IEnumerable<Figure>> RobustnessFigures()
+        {
+            Console.WriteLine("Memory under 16 concurrent 70 MB replies (child process)…");
+            var figures = new List<Figure>(Robustness.BigReplies(channels: 16, megabytes: 70));
+            Console.WriteLine("Tight server limit (2 requests / 5 s, concurrency 8, 20 channels)…");
+            figures.AddRange(await Robustness.ServerLimitAsync(channels: 20, concurrency: 8));
+            return figures;
         }
 
         private static IEnumerable<Figure> InProcess(bool quick)

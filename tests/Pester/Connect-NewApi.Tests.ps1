@@ -68,10 +68,10 @@ Describe 'Connect-NewApi' {
         }
 
         It 'refuses a user who is not an admin on a <Generation> server with <ErrorId>' -TestCases @(
-            # Newer servers answer a too-low role with 403; older ones with 200 and success:false, which reads like a
-            # bad token, so the message names both causes.
+            # Newer servers answer a too-low role with 403; older ones with 200 and success:false whose message
+            # (无权进行此操作，权限不足) says the role is too low, so both are PermissionDenied.
             @{ Generation = 'Paged'; ErrorId = 'NewApiPermissionDenied'; Category = 'PermissionDenied' }
-            @{ Generation = 'Legacy'; ErrorId = 'NewApiAuthenticationFailed'; Category = 'AuthenticationError' }
+            @{ Generation = 'Legacy'; ErrorId = 'NewApiPermissionDenied'; Category = 'PermissionDenied' }
         ) {
             $site = Start-NewApiSandbox -Generation $Generation
             $site.Sandbox.Options.UserRole = 1

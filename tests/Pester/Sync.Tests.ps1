@@ -119,6 +119,14 @@ Describe 'Invoke-NewApiModelSync' {
             @($results.RunId | Select-Object -Unique) | Should -HaveCount 1
             (Get-NewApiTestRun -Sandbox $sbx | Where-Object { $_.RunId -eq $results[0].RunId }).Mode | Should -Be 'Selected'
         }
+
+        It 'names a channel given by -Id even when its upstream fails' {
+            $result = Invoke-NewApiModelSync -Id 11 -ErrorAction SilentlyContinue -ErrorVariable syncErrors
+            $result.Status | Should -Be 'Failed'
+            $result.ChannelName | Should -BeExactly 'OpenAI reseller (expired key)'
+            $result.OldModels | Should -Not -BeNullOrEmpty
+            $syncErrors[0].Exception.Message | Should -BeLike "*'OpenAI reseller (expired key)' (#11)*"
+        }
     }
 
     Context '-FailedOnly' {

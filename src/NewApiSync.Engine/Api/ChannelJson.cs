@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text.Json;
 using NewApiSync.Engine.Channels;
 
@@ -11,6 +12,9 @@ namespace NewApiSync.Engine.Api
     /// </summary>
     internal static class ChannelJson
     {
+        /// <summary>The most model names one upstream list may have (documented in about_NewApiSync).</summary>
+        public const int MaxUpstreamModels = 20_000;
+
         private static readonly HashSet<string> KnownFields = new HashSet<string>(StringComparer.Ordinal)
         {
             "id", "type", "name", "status", "models", "model_mapping", "group", "tag", "priority", "weight", "base_url", "key",
@@ -135,7 +139,15 @@ namespace NewApiSync.Engine.Api
                 throw Protocol(request, $"the model list is {data.ValueKind}, expected an array of names");
             }
 
-            var names = new List<string>(data.GetArrayLength());
+            int count = data.GetArrayLength();
+            if (count > MaxUpstreamModels)
+            {
+                // Checked before any name becomes a string: a list this long is not a provider's model list, and keeping
+                // millions of names per worker is what lets big replies exhaust memory.
+                throw Protocol(request, $"the model list has {count.ToString("N0", CultureInfo.InvariantCulture)} names, more than the {MaxUpstreamModels.ToString("N0", CultureInfo.InvariantCulture)} a channel can hold");
+            }
+
+            var names = new List<string>(count);
             foreach (JsonElement item in data.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.String)

@@ -29,6 +29,9 @@ namespace NewApiSync.Engine.Api
     {
         public const int MaxPageSize = 100;
 
+        /// <summary>The most channels one listing accepts (documented in about_NewApiSync): a bound against a server that pages forever.</summary>
+        public const int MaxListedChannels = 100_000;
+
         private static readonly string UserAgent = CreateUserAgent();
 
         private readonly NewApiConnection _connection;
@@ -116,7 +119,7 @@ namespace NewApiSync.Engine.Api
             catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.Rejected)
             {
                 throw new NewApiException(NewApiErrorKind.Authentication,
-                    $"The site refused the credentials ({ex.ServerMessage}). Check the access token (New API: Personal settings → System access token), that user {_connection.UserId} owns it, and that the user is an admin.", ex)
+                    $"The site refused the credentials ({Said(ex.ServerMessage)}{InEnglish(ex.ServerMessage)}). Check the access token (New API: Personal settings → System access token), that user {_connection.UserId} owns it, and that the user is an admin.", ex)
                 {
                     Request = ex.Request,
                     HttpStatus = ex.HttpStatus,
@@ -129,9 +132,15 @@ namespace NewApiSync.Engine.Api
         /// <summary>
         /// Every channel of the site, paged by id so no page is skipped or repeated. Handles both list shapes: the
         /// current {items, total} with 1-based pages and the pre-2025-06 plain array with 0-based pages.
+        /// <para>
+        /// The server's <c>total</c> is never trusted to end the listing (a server reporting 5, 0 or -1 while holding 250
+        /// channels would otherwise lose 150 of them from a "full" run): paging goes on until a short or empty page, or a
+        /// page that adds no new id. A server that keeps sending full pages of new ids is cut off at
+        /// <see cref="MaxListedChannels"/> with a Protocol error, so a run never pages forever.
+        /// </para>
         /// </summary>
         /// <param name="status">null for all; "enabled" or "disabled" to let the server filter.</param>
-        /// <param name="onPage">Called after each page with the number of channels so far and the total when known.</param>
+        /// <param name="onPage">Called after each page with the number of channels so far and the total when known (and plausible).</param>
         public async Task<IReadOnlyList<Channel>> ListChannelsAsync(string? status, Action<int, int?>? onPage, CancellationToken cancellationToken)
         {
             var all = new List<Channel>();
@@ -140,7 +149,6 @@ namespace NewApiSync.Engine.Api
             bool legacy = _connection.Generation == ServerGeneration.Legacy;
             int page = legacy ? 0 : 1;
             bool sawFullPage = false;
-            int? total = null;
 
             while (true)
             {
@@ -148,6 +156,8 @@ namespace NewApiSync.Engine.Api
                 using ApiReply reply = await SendAsync(HttpMethod.Get, path, null, authenticated: true, cancellationToken).ConfigureAwait(false);
                 string request = "GET " + path;
                 List<Channel> items;
+                int? total = null;
+                int pageSize = MaxPageSize;
 
                 if (reply.Data.ValueKind == JsonValueKind.Array)
                 {
@@ -171,6 +181,13 @@ namespace NewApiSync.Engine.Api
                     {
                         total = t;
                     }
+
+                    // A server that caps pages below what was asked says so; its full pages are then not "short".
+                    if (reply.Data.TryGetProperty("page_size", out JsonElement sizeElement) && sizeElement.ValueKind == JsonValueKind.Number &&
+                        sizeElement.TryGetInt32(out int size) && size >= 1 && size < MaxPageSize)
+                    {
+                        pageSize = size;
+                    }
                 }
                 else if (reply.Data.ValueKind == JsonValueKind.Null)
                 {
@@ -191,7 +208,13 @@ namespace NewApiSync.Engine.Api
                     }
                 }
 
-                onPage?.Invoke(all.Count, total);
+                // Progress shows the server's total only while it is still plausible.
+                onPage?.Invoke(all.Count, total is int shown && shown >= all.Count ? shown : null);
+
+                if (total is int claimed && claimed != all.Count && (items.Count == 0 || items.Count < pageSize))
+                {
+                    _options.Log.Verbose($"The server reported {claimed} channel(s) in total but listed {all.Count}; the listing counts what it received.");
+                }
 
                 if (items.Count == 0)
                 {
@@ -200,23 +223,31 @@ namespace NewApiSync.Engine.Api
 
                 if (fresh == 0)
                 {
-                    // The server ignored the page number and sent the same channels again: stop rather than loop.
-                    throw ChannelJson.Protocol(request, $"page {page} repeated channels already listed; the server is not paging by p");
-                }
-
-                if (total is int known && all.Count >= known)
-                {
+                    // The server ignored the page number and sent channels already listed: that is the end, not a loop.
+                    _options.Log.Verbose($"{request}: the page adds no channel not already listed; the listing ends here.");
                     break;
                 }
 
-                if (items.Count >= MaxPageSize)
+                int cap = _options.MaxListedChannels;
+                if (all.Count > cap)
+                {
+                    throw new NewApiException(NewApiErrorKind.Protocol,
+                        $"{request}: the site listed more than {cap.ToString("N0", CultureInfo.InvariantCulture)} channels and kept sending full pages of new ones; the listing was stopped there. NewApiSync handles at most {cap.ToString("N0", CultureInfo.InvariantCulture)} channels per site (a real site this size is unheard of: check that the address is the New API site itself).")
+                    {
+                        Request = request,
+                        HttpStatus = 200,
+                    };
+                }
+
+                if (items.Count >= pageSize)
                 {
                     sawFullPage = true;
                 }
-                else if (sawFullPage || total is not null)
+                else if (sawFullPage || !legacy)
                 {
-                    // A short page after full ones is the last page. A short first page may only mean the server
-                    // uses smaller pages than we asked for; the next (empty) page settles it.
+                    // A short page after full ones is the last page; so is a short page of a server that said its page
+                    // size. A short first legacy page may only mean the server uses smaller pages than we asked for;
+                    // the next (empty, or repeated) page settles it.
                     break;
                 }
 
@@ -239,7 +270,7 @@ namespace NewApiSync.Engine.Api
             }
             catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.Rejected)
             {
-                throw Reclassify(ex, NewApiErrorKind.NotFound, $"Channel {id} was not found on {_connection.BaseUrl} ({ex.ServerMessage}).");
+                throw Reclassify(ex, NewApiErrorKind.NotFound, $"Channel {id} was not found on {_connection.BaseUrl} ({Said(ex.ServerMessage)}{InEnglish(ex.ServerMessage)}).");
             }
         }
 
@@ -251,6 +282,96 @@ namespace NewApiSync.Engine.Api
             JsonElement items = reply.Data.ValueKind == JsonValueKind.Object && reply.Data.TryGetProperty("items", out JsonElement inner) ? inner : reply.Data;
             return items.ValueKind == JsonValueKind.Null ? Array.Empty<Channel>() : ChannelJson.ReadChannelArray(items, "GET " + path);
         }
+
+        /// <summary>The longest model name accepted from an upstream list (documented in about_NewApiSync).</summary>
+        public const int MaxModelNameLength = 512;
+
+        /// <summary>
+        /// The upstream models of <paramref name="channel"/>, without the names New API cannot store (see
+        /// <see cref="ModelNameProblem"/>); those are skipped with one warning naming the channel.
+        /// </summary>
+        public async Task<IReadOnlyList<string>> FetchUpstreamModelsAsync(Channel channel, CancellationToken cancellationToken)
+        {
+            if (channel is null)
+            {
+                throw new ArgumentNullException(nameof(channel));
+            }
+
+            IReadOnlyList<string> names = await FetchUpstreamModelsAsync(channel.Id, cancellationToken).ConfigureAwait(false);
+            List<string>? kept = null;
+            var skipped = new List<string>();
+            for (int i = 0; i < names.Count; i++)
+            {
+                string? problem = ModelNameProblem(names[i]);
+                if (problem is null)
+                {
+                    kept?.Add(names[i]);
+                    continue;
+                }
+
+                if (kept is null)
+                {
+                    kept = new List<string>(names.Count);
+                    for (int j = 0; j < i; j++)
+                    {
+                        kept.Add(names[j]);
+                    }
+                }
+
+                if (skipped.Count < 5)
+                {
+                    skipped.Add(problem.Length == 0 ? "a blank name" : problem);
+                }
+                else if (skipped.Count == 5)
+                {
+                    skipped.Add("…");
+                }
+            }
+
+            if (kept is null)
+            {
+                return names;
+            }
+
+            int dropped = names.Count - kept.Count;
+            _options.Log.Warning($"Channel '{channel.Name}' (#{channel.Id.ToString(CultureInfo.InvariantCulture)}): {dropped} upstream model name(s) skipped, because New API stores models as one comma-separated list: {string.Join("; ", skipped)}.");
+            return kept;
+        }
+
+        /// <summary>
+        /// Why New API cannot store <paramref name="name"/> as a model, or null when it can: a comma would split it into
+        /// two models (so the channel would change on every sync), control characters (newline, tab) and names over
+        /// <see cref="MaxModelNameLength"/> characters are not model names. An empty string means a blank name.
+        /// </summary>
+        public static string? ModelNameProblem(string name)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                return string.Empty;
+            }
+
+            if (name.Length > MaxModelNameLength)
+            {
+                return $"a name of {name.Length.ToString(CultureInfo.InvariantCulture)} characters (over {MaxModelNameLength.ToString(CultureInfo.InvariantCulture)}) starting '{Shorten(name)}'";
+            }
+
+            if (name.IndexOf(',') >= 0)
+            {
+                return $"'{Shorten(name)}' contains a comma";
+            }
+
+            foreach (char c in name)
+            {
+                if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+                {
+                    return $"'{Shorten(name)}' contains a control character";
+                }
+            }
+
+            return null;
+        }
+
+        private static string Shorten(string name) => Text.DisplayText.Escape(name.Length <= 60 ? name : name.Substring(0, 60) + "…");
 
         /// <summary>
         /// GET /api/channel/fetch_models/{id}: the server asks the provider with the channel's key. A provider failure
@@ -266,7 +387,7 @@ namespace NewApiSync.Engine.Api
             }
             catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.Rejected)
             {
-                throw Reclassify(ex, NewApiErrorKind.Upstream, $"The upstream provider of channel {id} could not be asked for its models: {ex.ServerMessage}");
+                throw Reclassify(ex, NewApiErrorKind.Upstream, $"The upstream provider of channel {id} could not be asked for its models: {Said(ex.ServerMessage)}");
             }
         }
 
@@ -354,9 +475,36 @@ namespace NewApiSync.Engine.Api
                         _options.Log.Verbose($"{request}: waited {waited.TotalSeconds:0.0} s for the request rate limit.");
                     }
 
-                    return await SendOnceAsync(method, pathAndQuery, body, authenticated, request, ct).ConfigureAwait(false);
+                    long epoch = _throttle.RateEpoch;
+                    try
+                    {
+                        ApiReply reply = await SendOnceAsync(method, pathAndQuery, body, authenticated, request, ct).ConfigureAwait(false);
+                        ReportRate(_throttle.OnReply(), raised: true);
+                        return reply;
+                    }
+                    catch (NewApiException ex) when (ex.Kind == NewApiErrorKind.RateLimited)
+                    {
+                        ReportRate(_throttle.OnRateLimited(epoch), raised: false);
+                        throw;
+                    }
+                    catch (NewApiException ex) when (ex.HttpStatus is not null)
+                    {
+                        // The server answered, and not with a 429: the rate was fine.
+                        ReportRate(_throttle.OnReply(), raised: true);
+                        throw;
+                    }
                 },
                 cancellationToken).ConfigureAwait(false);
+        }
+
+        private void ReportRate(double? requestsPerMinute, bool raised)
+        {
+            if (requestsPerMinute is double rate)
+            {
+                _options.Log.Verbose(raised
+                    ? $"No 429 for a while: the request rate goes up to {rate:0.#} requests/min."
+                    : $"The server is rate limiting: requests slow down to {rate:0.#} requests/min (the rate it accepted lately), then speed up again after sustained success.");
+            }
         }
 
         private async Task<ApiReply> SendOnceAsync(HttpMethod method, string pathAndQuery, byte[]? body, bool authenticated, string request, CancellationToken cancellationToken)
@@ -386,8 +534,17 @@ namespace NewApiSync.Engine.Api
 
                         using HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
                         status = (int)response.StatusCode;
-                        byte[] content = await ReadBoundedAsync(response, request, ct).ConfigureAwait(false);
-                        return Interpret(response, content, request, body is not null);
+                        ReplyBody content = await ReadBoundedAsync(response, request, ct).ConfigureAwait(false);
+                        try
+                        {
+                            // On success the reply owns the body (and its large-reply slot) until the caller disposes it.
+                            return Interpret(response, content, request, body is not null);
+                        }
+                        catch
+                        {
+                            content.Dispose();
+                            throw;
+                        }
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -432,34 +589,86 @@ namespace NewApiSync.Engine.Api
             }
         }
 
-        private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, string request, CancellationToken cancellationToken)
+        /// <summary>Replies larger than this count against the process-wide budget of large replies.</summary>
+        public const int LargeReplyBytes = 1024 * 1024;
+
+        /// <summary>How many large replies the whole process reads and parses at once (documented in about_NewApiSync).</summary>
+        public const int LargeReplySlots = 1;
+
+        // Process-wide, not per client or per run: 16 workers each buffering and parsing a 70 MB reply peaked at 1.9 GB.
+        // A reply takes a slot before it grows past LargeReplyBytes (at once, when its Content-Length says it will) and
+        // keeps it until the caller has disposed the parsed reply, so one large body and its document exist at a time; the
+        // others wait with their bodies still in the socket. Real replies are far below the threshold.
+        private static readonly SemaphoreSlim LargeReplies = new SemaphoreSlim(LargeReplySlots, LargeReplySlots);
+
+        private async Task<ReplyBody> ReadBoundedAsync(HttpResponseMessage response, string request, CancellationToken cancellationToken)
         {
             long limit = _options.MaxResponseBytes;
-            if (response.Content.Headers.ContentLength is long declared && declared > limit)
+            long? declared = response.Content.Headers.ContentLength;
+            if (declared is long tooBig && tooBig > limit)
             {
                 throw TooLarge(request, (int)response.StatusCode);
             }
 
-            using Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            byte[] chunk = new byte[81920];
-            while (true)
+            bool holdsSlot = false;
+            byte[] buffer;
+            try
             {
-                int read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                if (declared is long big && big > LargeReplyBytes)
                 {
-                    break;
+                    await LargeReplies.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    holdsSlot = true;
                 }
 
-                if (buffer.Length + read > limit)
+                using Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                // The exact size at once when the server declared it: no doubling, no copy at the end. (Not the shared
+                // ArrayPool: it keeps big arrays per thread and per core, which is exactly the growth to avoid.)
+                buffer = new byte[declared is long exact ? (int)Math.Max(1, exact) : 81920];
+                int length = 0;
+                while (true)
                 {
-                    throw TooLarge(request, (int)response.StatusCode);
+                    if (length == buffer.Length || (declared is long known && length >= known))
+                    {
+                        if (declared is long done && length >= done)
+                        {
+                            break;
+                        }
+
+                        if (!holdsSlot && (long)buffer.Length * 2 > LargeReplyBytes)
+                        {
+                            await LargeReplies.WaitAsync(cancellationToken).ConfigureAwait(false);
+                            holdsSlot = true;
+                        }
+
+                        Array.Resize(ref buffer, (int)Math.Min(limit + 1, (long)buffer.Length * 2));
+                    }
+
+                    int read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                    if (length > limit)
+                    {
+                        throw TooLarge(request, (int)response.StatusCode);
+                    }
                 }
 
-                buffer.Write(chunk, 0, read);
+                var body = new ReplyBody(buffer, length, holdsSlot ? LargeReplies : null);
+                holdsSlot = false;
+                return body;
             }
-
-            return buffer.ToArray();
+            finally
+            {
+                if (holdsSlot)
+                {
+                    // Refused or failed half-way: its buffers are garbage now, as after a reply's normal end.
+                    GC.Collect();
+                    LargeReplies.Release();
+                }
+            }
         }
 
         private NewApiException TooLarge(string request, int status) =>
@@ -469,9 +678,14 @@ namespace NewApiSync.Engine.Api
                 HttpStatus = status,
             };
 
-        private ApiReply Interpret(HttpResponseMessage response, byte[] content, string request, bool isWrite)
+        private ApiReply Interpret(HttpResponseMessage response, ReplyBody content, string request, bool isWrite)
         {
             int status = (int)response.StatusCode;
+            if (content.Length > LargeReplyBytes)
+            {
+                RefuseHugeDataArray(content, request, status);
+            }
+
             JsonDocument? document = TryParse(content);
             string? serverMessage = null, serverCode = null;
             bool? success = null;
@@ -515,8 +729,16 @@ namespace NewApiSync.Engine.Api
                 if (success == false)
                 {
                     document!.Dispose();
-                    NewApiErrorKind kind = KindFromCode(serverCode) ?? NewApiErrorKind.Rejected;
-                    throw new NewApiException(kind, $"{request}: the server answered success:false: {serverMessage}")
+                    // Older servers refuse a bad token, a mismatched user or a low role with 200 + success:false and no
+                    // code; their message is the only sign, and it must not read as "channel not found" or an upstream failure.
+                    NewApiErrorKind kind = KindFromCode(serverCode) ?? KindFromMessage(serverMessage) ?? NewApiErrorKind.Rejected;
+                    string refusal = kind switch
+                    {
+                        NewApiErrorKind.Authentication => $"{request}: the site refused the credentials: {Said(serverMessage)}{InEnglish(serverMessage)}.",
+                        NewApiErrorKind.Forbidden => $"{request}: the user is not allowed to do this: {Said(serverMessage)}{InEnglish(serverMessage)}; channel management needs an admin or root user.",
+                        _ => $"{request}: the server answered success:false: {Said(serverMessage)}",
+                    };
+                    throw new NewApiException(kind, refusal)
                     {
                         Request = request,
                         HttpStatus = status,
@@ -525,11 +747,11 @@ namespace NewApiSync.Engine.Api
                     };
                 }
 
-                return new ApiReply(document!, data);
+                return new ApiReply(document!, data, content);
             }
 
             document?.Dispose();
-            string said = string.IsNullOrEmpty(serverMessage) ? DescribeBody(response, content) : $" ({serverMessage})";
+            string said = string.IsNullOrEmpty(serverMessage) ? DescribeBody(response, content) : $" ({serverMessage}{InEnglish(serverMessage)})";
             var (errorKind, text) = status switch
             {
                 401 => (NewApiErrorKind.Authentication, $"the site rejected the credentials{said}. Check the access token and user id (New API: Personal settings)."),
@@ -576,6 +798,68 @@ namespace NewApiSync.Engine.Api
             return null;
         }
 
+        /// <summary>The server's message as shown to the user; an empty one says so instead of leaving a dangling colon.</summary>
+        internal static string Said(string? serverMessage) =>
+            string.IsNullOrWhiteSpace(serverMessage) ? "(the server gave no message)" : serverMessage!;
+
+        // New API's Chinese refusals (servers before 2026-02 send only these), and what each means.
+        private static readonly (string Chinese, string English)[] KnownRefusals =
+        {
+            ("New-Api-User 与登录用户不匹配", "the user id (New-Api-User) is not the user who owns the access token"),
+            ("未提供 New-Api-User", "the user id (New-Api-User header) is missing"),
+            ("未登录且未提供 access token", "no access token was accepted"),
+            ("access token 无效", "the access token is invalid"),
+            ("权限不足", "the user's role is too low; an admin or root user is needed"),
+            ("渠道不存在", "the channel does not exist"),
+        };
+
+        /// <summary>" (in English: …)" for a known Chinese server message, else nothing.</summary>
+        internal static string InEnglish(string? serverMessage)
+        {
+            if (string.IsNullOrEmpty(serverMessage))
+            {
+                return string.Empty;
+            }
+
+            foreach ((string chinese, string english) in KnownRefusals)
+            {
+                if (serverMessage!.IndexOf(chinese, StringComparison.Ordinal) >= 0)
+                {
+                    return $" (in English: {english})";
+                }
+            }
+
+            return string.Empty;
+        }
+
+        /// <summary>
+        /// The auth refusals of servers that send no code: New API's own messages start with 无权进行此操作 ("no
+        /// permission to do this"); 权限不足 in it means the role is too low. Provider failures relayed by fetch_models
+        /// start differently (获取模型列表失败), so they are never taken for a refused token.
+        /// </summary>
+        internal static NewApiErrorKind? KindFromMessage(string? message)
+        {
+            if (string.IsNullOrEmpty(message))
+            {
+                return null;
+            }
+
+            string text = message!.TrimStart();
+            if (text.StartsWith("无权进行此操作", StringComparison.Ordinal))
+            {
+                return text.IndexOf("权限不足", StringComparison.Ordinal) >= 0 ? NewApiErrorKind.Forbidden : NewApiErrorKind.Authentication;
+            }
+
+            if (text.StartsWith("access token is invalid", StringComparison.OrdinalIgnoreCase) ||
+                text.StartsWith("not logged in", StringComparison.OrdinalIgnoreCase) ||
+                text.StartsWith("New-Api-User", StringComparison.OrdinalIgnoreCase))
+            {
+                return NewApiErrorKind.Authentication;
+            }
+
+            return null;
+        }
+
         private TimeSpan? ReadRetryAfter(HttpResponseMessage response)
         {
             RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
@@ -599,7 +883,56 @@ namespace NewApiSync.Engine.Api
             return TimeSpan.FromSeconds(Math.Min(60, seconds));
         }
 
-        private static JsonDocument? TryParse(byte[] content)
+        /// <summary>
+        /// A big reply whose <c>data</c> array holds more items than any real one (a page has 100 channels, a model list
+        /// at most <see cref="ChannelJson.MaxUpstreamModels"/> names) is refused before it becomes a JsonDocument, whose
+        /// index alone is as large as the reply. The scan allocates nothing; malformed JSON is left to the parse.
+        /// </summary>
+        private static void RefuseHugeDataArray(ReplyBody content, string request, int status)
+        {
+            var reader = new Utf8JsonReader(content.Memory.Span, new JsonReaderOptions { MaxDepth = 64 });
+            try
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    bool isData = reader.ValueTextEquals("data"u8);
+                    reader.Read();
+                    if (!isData || reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    int items = 0;
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        reader.Skip();
+                        if (++items > ChannelJson.MaxUpstreamModels)
+                        {
+                            throw new NewApiException(NewApiErrorKind.Protocol,
+                                $"{request}: the reply's data holds more than {ChannelJson.MaxUpstreamModels.ToString("N0", CultureInfo.InvariantCulture)} items ({content.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes); no model list or channel page is that long, so it was refused.")
+                            {
+                                Request = request,
+                                HttpStatus = status,
+                            };
+                        }
+                    }
+
+                    return;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON, or cut short: the parse that follows says so.
+            }
+        }
+
+        private static JsonDocument? TryParse(ReplyBody content)
         {
             if (content.Length == 0)
             {
@@ -608,7 +941,8 @@ namespace NewApiSync.Engine.Api
 
             try
             {
-                return JsonDocument.Parse(content, new JsonDocumentOptions { MaxDepth = 64 });
+                // Parses over the body's own buffer: the document keeps a reference, not a copy.
+                return JsonDocument.Parse(content.Memory, new JsonDocumentOptions { MaxDepth = 64 });
             }
             catch (JsonException)
             {
@@ -616,7 +950,7 @@ namespace NewApiSync.Engine.Api
             }
         }
 
-        private static string DescribeBody(HttpResponseMessage response, byte[] content)
+        private static string DescribeBody(HttpResponseMessage response, ReplyBody content)
         {
             if (content.Length == 0)
             {
@@ -687,20 +1021,61 @@ namespace NewApiSync.Engine.Api
             }
         }
 
-        /// <summary>A parsed success envelope; disposing it frees the document behind <see cref="Data"/>.</summary>
+        /// <summary>
+        /// A parsed success envelope; disposing it frees the document behind <see cref="Data"/> and the body under it
+        /// (with its large-reply slot).
+        /// </summary>
         private readonly struct ApiReply : IDisposable
         {
-            public ApiReply(JsonDocument document, JsonElement data)
+            public ApiReply(JsonDocument document, JsonElement data, ReplyBody body)
             {
                 Document = document;
                 Data = data;
+                Body = body;
             }
 
             public JsonDocument Document { get; }
 
             public JsonElement Data { get; }
 
-            public void Dispose() => Document?.Dispose();
+            private ReplyBody Body { get; }
+
+            public void Dispose()
+            {
+                Document?.Dispose();
+                Body?.Dispose();
+            }
+        }
+
+        /// <summary>A reply's bytes; a large one holds one of the process's large-reply slots until disposed.</summary>
+        private sealed class ReplyBody : IDisposable
+        {
+            private SemaphoreSlim? _slot;
+
+            public ReplyBody(byte[] buffer, int length, SemaphoreSlim? slot)
+            {
+                Memory = new ReadOnlyMemory<byte>(buffer, 0, length);
+                _slot = slot;
+            }
+
+            public ReadOnlyMemory<byte> Memory { get; }
+
+            public int Length => Memory.Length;
+
+            public void Dispose()
+            {
+                SemaphoreSlim? slot = Interlocked.Exchange(ref _slot, null);
+                if (slot is null)
+                {
+                    return;
+                }
+
+                // A large reply leaves tens of MB of large-object garbage (its buffer, the grown copies before it); the GC
+                // would collect it only when its own budget says so, after the next large replies have added theirs.
+                // Large replies are rare, so collecting now is cheap next to the growth it prevents.
+                GC.Collect();
+                slot.Release();
+            }
         }
     }
 }

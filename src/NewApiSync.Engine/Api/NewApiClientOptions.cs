@@ -15,6 +15,9 @@ namespace NewApiSync.Engine.Api
         /// <summary>A reply larger than this is refused as a Protocol error (a sane bound against a runaway proxy).</summary>
         public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
 
+        /// <summary>The most channels one listing accepts before it stops with a Protocol error (a server that pages forever).</summary>
+        public int MaxListedChannels { get; set; } = NewApiClient.MaxListedChannels;
+
         /// <summary>How many 429 replies in a row one request tolerates before it fails as RateLimited.</summary>
         public int RateLimitRetries { get; set; } = 8;
 

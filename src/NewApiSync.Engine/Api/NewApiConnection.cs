@@ -28,9 +28,10 @@ namespace NewApiSync.Engine.Api
         {
             if (accessToken is null || accessToken.Length == 0)
             {
-                throw new ArgumentException("The access token is empty. Use the system access token from New API's Personal settings page.");
+                throw new InvalidAccessTokenException("The access token is empty. Use the system access token from New API's Personal settings page.");
             }
 
+            CheckTokenCharacters(accessToken);
             if (userId <= 0)
             {
                 throw new ArgumentException($"The user id must be a positive number (it was {userId}); it is shown on New API's Personal settings page.");
@@ -76,6 +77,12 @@ namespace NewApiSync.Engine.Api
         /// </summary>
         public string? DataDirectory { get; set; }
 
+        /// <summary>
+        /// True when the credentials came from the NEWAPI_* environment variables (a scheduled run): a refused token is
+        /// then fixed in NEWAPI_ACCESS_TOKEN, not with Connect-NewApi.
+        /// </summary>
+        public bool FromEnvironment { get; set; }
+
         public DateTimeOffset ConnectedAt { get; set; } = DateTimeOffset.UtcNow;
 
         /// <summary>Identifies the site's journal: the site's identity (the same for every spelling of its URL) and user id, never the token.</summary>
@@ -84,6 +91,54 @@ namespace NewApiSync.Engine.Api
         public bool IsInsecureTransport => SiteAddress.IsInsecure(BaseUri);
 
         public override string ToString() => $"{BaseUrl} (user {UserId})";
+
+        /// <summary>
+        /// A token travels in an HTTP header: a CR/LF in it would inject headers, and any other control or non-ASCII
+        /// character cannot be sent. Whitespace around it (a newline pasted from a file) is trimmed when it is sent, so only
+        /// what is inside counts. The message gives the position, never the token.
+        /// </summary>
+        private static void CheckTokenCharacters(SecureString token)
+        {
+            IntPtr ptr = IntPtr.Zero;
+            try
+            {
+                ptr = Marshal.SecureStringToGlobalAllocUnicode(token);
+                int length = token.Length;
+                int start = 0, end = length - 1;
+                while (start < length && char.IsWhiteSpace((char)Marshal.ReadInt16(ptr, start * 2)))
+                {
+                    start++;
+                }
+
+                while (end >= start && char.IsWhiteSpace((char)Marshal.ReadInt16(ptr, end * 2)))
+                {
+                    end--;
+                }
+
+                if (start > end)
+                {
+                    throw new InvalidAccessTokenException("The access token is only whitespace. Use the system access token from New API's Personal settings page.");
+                }
+
+                for (int i = start; i <= end; i++)
+                {
+                    char c = (char)Marshal.ReadInt16(ptr, i * 2);
+                    if (c < 0x20 || c >= 0x7F)
+                    {
+                        string what = c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) ? "a control character" : "a character that is not plain ASCII";
+                        throw new InvalidAccessTokenException(
+                            $"The access token contains {what} at position {(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} (a line break or tab copied with it?). A New API access token is plain letters and digits; copy it again from Personal settings → System access token.");
+                    }
+                }
+            }
+            finally
+            {
+                if (ptr != IntPtr.Zero)
+                {
+                    Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+                }
+            }
+        }
 
         /// <summary>The Authorization header value. Callers put it on one request and drop it.</summary>
         internal string CreateAuthorizationValue()
@@ -103,6 +158,18 @@ namespace NewApiSync.Engine.Api
                     Marshal.ZeroFreeGlobalAllocUnicode(ptr);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The access token cannot be used (empty, whitespace, control or non-ASCII characters). A type of its own so callers
+    /// tell it from a bad address; its message never contains the token.
+    /// </summary>
+    public sealed class InvalidAccessTokenException : ArgumentException
+    {
+        public InvalidAccessTokenException(string message)
+            : base(message)
+        {
         }
     }
 }

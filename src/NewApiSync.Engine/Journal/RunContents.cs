@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json;
 using NewApiSync.Engine.Results;
 
 namespace NewApiSync.Engine.Journal
@@ -44,7 +45,8 @@ namespace NewApiSync.Engine.Journal
                     if (line.ChannelId is int pending)
                     {
                         _openIntents.RemoveAll(i => i.ChannelId == pending);
-                        _openIntents.Add((pending, utf8, line));
+                        // A copy: the reader reuses its line buffer for the next line.
+                        _openIntents.Add((pending, utf8.ToArray(), line));
                     }
 
                     break;
@@ -86,6 +88,17 @@ namespace NewApiSync.Engine.Journal
 
         private void AddChannel(ReadOnlyMemory<byte> utf8, JournalLine line, Func<JournalLine, bool> keep)
         {
+            // Without a channel id and a status the line would read as channel 0, Succeeded: it is damage, not a record.
+            if (line.ChannelId is null)
+            {
+                throw new JsonException("the channel line has no channelId");
+            }
+
+            if (line.Status is null)
+            {
+                throw new JsonException("the channel line has no known status");
+            }
+
             if (keep(line))
             {
                 Results.Add(JournalFormat.ReadResult(utf8));

@@ -12,7 +12,13 @@ namespace NewApiSync.Engine.Journal
     {
         // A run-end line is a few hundred bytes; this much of the tail finds it without reading the whole file.
         private const int TailBytes = 64 * 1024;
-        private const int HeaderChunkBytes = 16 * 1024;
+
+        /// <summary>
+        /// The longest journal line read (documented in about_NewApiSync). A channel line holds its models and mapping
+        /// before and after, a few hundred KB at most; a longer line is damage and is skipped with a warning instead of being
+        /// held in memory.
+        /// </summary>
+        public const int MaxLineBytes = 32 * 1024 * 1024;
 
         private RunFile(string path)
         {
@@ -32,7 +38,7 @@ namespace NewApiSync.Engine.Journal
             new(System.IO.Path.Combine(runsDirectory, runId + JournalFormat.FileExtension));
 
         /// <summary>The site's run files, newest first (RunIds sort by start time).</summary>
-        public static List<RunFile> NewestFirst(string runsDirectory)
+        public static List<RunFile> NewestFirst(string runsDirectory, Action<string>? warn = null)
         {
             var files = new List<RunFile>();
             if (!Directory.Exists(runsDirectory))
@@ -40,9 +46,16 @@ namespace NewApiSync.Engine.Journal
                 return files;
             }
 
-            foreach (string path in Directory.EnumerateFiles(runsDirectory, "*" + JournalFormat.FileExtension))
+            try
             {
-                files.Add(new RunFile(path));
+                foreach (string path in Directory.EnumerateFiles(runsDirectory, "*" + JournalFormat.FileExtension))
+                {
+                    files.Add(new RunFile(path));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                warn?.Invoke($"The runs folder '{runsDirectory}' cannot be listed ({ex.Message}); its runs are not shown.");
             }
 
             files.Sort((a, b) => string.CompareOrdinal(b.RunId, a.RunId));
@@ -94,22 +107,44 @@ namespace NewApiSync.Engine.Journal
             }
         }
 
-        /// <summary>The run-start record (line 1), or null when the file is gone, empty or its first line is unreadable.</summary>
+        /// <summary>
+        /// The run-start record (line 1), or null when the file is gone, empty, not a regular file, or its first line is
+        /// unreadable. Never throws for a damaged file: every problem is a warning.
+        /// </summary>
         public NewApiSyncRun? ReadHeader(Action<string> warn)
         {
-            byte[]? firstLine;
-            bool terminated;
-            try
-            {
-                using FileStream stream = OpenShared();
-                firstLine = ReadFirstLine(stream, out terminated);
-            }
-            catch (FileNotFoundException)
+            if (SkipIfNotRegular(warn))
             {
                 return null;
             }
-            catch (DirectoryNotFoundException)
+
+            byte[]? firstLine = null;
+            bool terminated = false;
+            bool overlong = false;
+            try
             {
+                using FileStream stream = OpenShared();
+                using var lines = new JournalLineReader(stream, stream.Length, MaxLineBytes);
+                if (lines.Next())
+                {
+                    firstLine = lines.Line.ToArray();
+                    terminated = lines.Terminated;
+                    overlong = lines.Overlong;
+                }
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                warn($"Journal file '{Path}' cannot be read ({ex.Message}); skipped.");
+                return null;
+            }
+
+            if (overlong)
+            {
+                warn($"Journal file '{Path}': the run-start line is longer than {MaxLineBytes / (1024 * 1024)} MiB, so it is not a journal line; skipped.");
                 return null;
             }
 
@@ -135,7 +170,7 @@ namespace NewApiSync.Engine.Journal
 
                 return JournalFormat.ReadRun(document.RootElement);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
             {
                 if (terminated || !IsHeldByWriter())
                 {
@@ -169,54 +204,57 @@ namespace NewApiSync.Engine.Journal
         /// </summary>
         public RunContents? Read(Func<JournalLine, bool> keep, bool withText, Action<string> warn)
         {
-            byte[] data;
-            try
-            {
-                using FileStream stream = OpenShared();
-                data = ReadToEnd(stream);
-            }
-            catch (FileNotFoundException)
-            {
-                return null;
-            }
-            catch (DirectoryNotFoundException)
+            if (SkipIfNotRegular(warn))
             {
                 return null;
             }
 
             var contents = new RunContents();
             string? tornLastLine = null;
-            int lineNumber = 0;
-            int start = 0;
-            while (start < data.Length)
+            try
             {
-                int newline = Array.IndexOf(data, (byte)'\n', start);
-                bool terminated = newline >= 0;
-                int end = terminated ? newline : data.Length;
-                lineNumber++;
-                var line = new ReadOnlyMemory<byte>(data, start, end - start);
-                start = end + 1;
-                if (IsBlank(line.Span))
+                using FileStream stream = OpenShared();
+                // The length can grow while a writer appends; read what is there now, one line at a time, so neither a
+                // file over 2 GB nor one that never ends is ever held in memory whole.
+                using var lines = new JournalLineReader(stream, stream.Length, MaxLineBytes);
+                while (lines.Next())
                 {
-                    continue;
-                }
+                    string problem = $"Journal file '{Path}' line {lines.LineNumber.ToString(CultureInfo.InvariantCulture)}";
+                    if (lines.Overlong)
+                    {
+                        warn(problem + $" is longer than {MaxLineBytes / (1024 * 1024)} MiB, so it is not a journal line; skipped.");
+                        continue;
+                    }
 
-                try
-                {
-                    contents.Add(line, keep, withText);
-                }
-                catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException || ex is FormatException)
-                {
-                    string problem = $"Journal file '{Path}' line {lineNumber.ToString(CultureInfo.InvariantCulture)}";
-                    if (!terminated)
+                    if (IsBlank(lines.Line.Span))
                     {
-                        tornLastLine = problem + " is incomplete (its writer stopped mid-line); skipped.";
+                        continue;
                     }
-                    else
+
+                    try
                     {
-                        warn(problem + $" cannot be read ({ex.Message}); skipped.");
+                        contents.Add(lines.Line, keep, withText);
+                    }
+                    catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
+                    {
+                        if (!lines.Terminated)
+                        {
+                            tornLastLine = problem + " is incomplete (its writer stopped mid-line); skipped.";
+                        }
+                        else
+                        {
+                            warn(problem + $" cannot be read ({ex.Message}); skipped.");
+                        }
                     }
                 }
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                warn($"Journal file '{Path}' cannot be read ({ex.Message}); what was read before is used.");
             }
 
             if (contents.End is null)
@@ -233,6 +271,19 @@ namespace NewApiSync.Engine.Journal
             }
 
             return contents;
+        }
+
+        // Symbolic links, FIFOs, sockets and devices are never journal files; reading them could block or never end.
+        private bool SkipIfNotRegular(Action<string> warn)
+        {
+            string? reason = JournalFileKind.NotRegularReason(Path);
+            if (reason is null)
+            {
+                return false;
+            }
+
+            warn($"Journal file '{Path}' is {reason}; skipped.");
+            return true;
         }
 
         internal static NewApiSyncRun WithHeader(NewApiSyncRun end, NewApiSyncRun header)
@@ -272,48 +323,6 @@ namespace NewApiSync.Engine.Journal
         private FileStream OpenShared() =>
             new(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
 
-        private static byte[]? ReadFirstLine(FileStream stream, out bool terminated)
-        {
-            using var line = new MemoryStream();
-            byte[] chunk = new byte[HeaderChunkBytes];
-            int read;
-            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-            {
-                int newline = Array.IndexOf(chunk, (byte)'\n', 0, read);
-                if (newline >= 0)
-                {
-                    line.Write(chunk, 0, newline);
-                    terminated = true;
-                    return line.ToArray();
-                }
-
-                line.Write(chunk, 0, read);
-            }
-
-            terminated = false;
-            return line.ToArray();
-        }
-
-        private static byte[] ReadToEnd(FileStream stream)
-        {
-            // The length can grow while a writer appends; read what is there now.
-            long length = stream.Length - stream.Position;
-            var data = new byte[Math.Max(0, length)];
-            int total = 0;
-            int read;
-            while (total < data.Length && (read = stream.Read(data, total, data.Length - total)) > 0)
-            {
-                total += read;
-            }
-
-            if (total < data.Length)
-            {
-                Array.Resize(ref data, total);
-            }
-
-            return data;
-        }
-
         private NewApiSyncRun? TryReadEndFromTail()
         {
             byte[] tail;
@@ -334,12 +343,9 @@ namespace NewApiSync.Engine.Journal
 
                 Array.Resize(ref tail, total);
             }
-            catch (FileNotFoundException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return null;
-            }
-            catch (DirectoryNotFoundException)
-            {
+                // Not found, or unreadable: the full read reports it.
                 return null;
             }
 
@@ -365,7 +371,7 @@ namespace NewApiSync.Engine.Journal
                     ? JournalFormat.ReadRun(document.RootElement)
                     : null;
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
             {
                 // The full read reports it.
                 return null;

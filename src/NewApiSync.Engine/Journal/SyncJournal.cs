@@ -19,8 +19,9 @@ namespace NewApiSync.Engine.Journal
         private readonly Action<string> _warn;
         private int _historyRetention = DefaultHistoryRetention;
 
-        private SyncJournal(string siteDirectory, string siteKey, string? legacySiteDirectory, Action<string>? warn)
+        private SyncJournal(string siteDirectory, string siteKey, string siteName, string? legacySiteDirectory, Action<string>? warn)
         {
+            SiteName = siteName;
             SiteDirectory = siteDirectory;
             RunsDirectory = Path.Combine(siteDirectory, "runs");
             LegacyRunsDirectory = legacySiteDirectory is null ? null : Path.Combine(legacySiteDirectory, "runs");
@@ -33,7 +34,7 @@ namespace NewApiSync.Engine.Journal
         /// <paramref name="warn"/> receives one message per skipped damaged line or file and per failed pruning.
         /// </summary>
         public static SyncJournal ForSite(string dataRoot, string baseUrl, int userId, Action<string>? warn = null) =>
-            new(DataDirectory.SiteDirectory(dataRoot, baseUrl, userId), DataDirectory.SiteKey(baseUrl, userId), DataDirectory.LegacySiteDirectory(dataRoot, baseUrl, userId), warn);
+            new(DataDirectory.SiteDirectory(dataRoot, baseUrl, userId), DataDirectory.SiteKey(baseUrl, userId), DataDirectory.SiteName(baseUrl, userId), DataDirectory.LegacySiteDirectory(dataRoot, baseUrl, userId), warn);
 
         /// <summary>&lt;data root&gt;/sites/&lt;site folder&gt;</summary>
         public string SiteDirectory { get; }
@@ -49,6 +50,9 @@ namespace NewApiSync.Engine.Journal
 
         /// <summary>The site key (site identity '#' user id) the journal belongs to.</summary>
         public string SiteKey { get; }
+
+        /// <summary>The site as messages name it: "https://x.example (user 1)", never the internal key.</summary>
+        public string SiteName { get; }
 
         /// <summary>
         /// Tests only: how many more bytes the journal's writers may write before every write fails like a full disk (the
@@ -145,7 +149,7 @@ namespace NewApiSync.Engine.Journal
             RunContents? contents = File.Exists(file.Path) ? file.Read(_ => false, withText: false, _warn) : null;
             if (contents?.Header is null)
             {
-                throw new ArgumentException($"The journal of {SiteKey} has no readable run '{runId}'.", nameof(runId));
+                throw new ArgumentException($"The journal of {SiteName} has no readable run '{runId}'.", nameof(runId));
             }
 
             var unfinished = new List<int>();
@@ -201,10 +205,10 @@ namespace NewApiSync.Engine.Journal
         // The site's runs with the legacy folder's merged in, newest first (RunIds sort by start time).
         private List<RunFile> NewestFirst()
         {
-            List<RunFile> files = RunFile.NewestFirst(RunsDirectory);
+            List<RunFile> files = RunFile.NewestFirst(RunsDirectory, _warn);
             if (LegacyRunsDirectory is not null)
             {
-                files.AddRange(RunFile.NewestFirst(LegacyRunsDirectory));
+                files.AddRange(RunFile.NewestFirst(LegacyRunsDirectory, _warn));
                 files.Sort((a, b) => string.CompareOrdinal(b.RunId, a.RunId));
             }
 
@@ -264,7 +268,9 @@ namespace NewApiSync.Engine.Journal
             foreach (RunFile file in files)
             {
                 // File names carry the start time to the millisecond; the margin covers a RunId made a little after StartedAt.
-                if (query.Since is DateTimeOffset since && file.NameTimestamp is DateTimeOffset named && named < since - SinceMargin)
+                // (Since near DateTimeOffset.MinValue means "everything": the margin must not underflow.)
+                if (query.Since is DateTimeOffset since && since.UtcTicks > DateTimeOffset.MinValue.UtcTicks + SinceMargin.Ticks &&
+                    file.NameTimestamp is DateTimeOffset named && named < since - SinceMargin)
                 {
                     yield break;
                 }

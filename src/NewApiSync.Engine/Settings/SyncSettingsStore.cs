@@ -45,6 +45,11 @@ namespace NewApiSync.Engine.Settings
         /// <summary>The saved settings, or the defaults when there is no file. Throws <see cref="InvalidDataException"/> when the file is bad.</summary>
         public SyncSettings Load()
         {
+            if (Directory.Exists(FilePath))
+            {
+                throw new InvalidDataException($"'{FilePath}' is a folder, not a settings file. Remove or rename that folder; the defaults are used while there is no settings file.");
+            }
+
             byte[] content;
             try
             {

@@ -62,6 +62,45 @@ namespace NewApiSync.Engine.Storage
         }
 
         /// <summary>
+        /// Throws <see cref="IOException"/> when <paramref name="dataRoot"/> exists but is a file: every later step would
+        /// fail with a bare "Not a directory".
+        /// </summary>
+        public static void ThrowIfNotFolder(string dataRoot)
+        {
+            if (File.Exists(dataRoot))
+            {
+                throw new IOException($"'{dataRoot}' is a file, not a folder.");
+            }
+        }
+
+        /// <summary>What is wrong with the data folder, in words, from the exception a file operation in it threw.</summary>
+        public static string DescribeProblem(Exception ex, string dataRoot)
+        {
+            if (File.Exists(dataRoot))
+            {
+                return "it is a file, not a folder.";
+            }
+
+            int code = ex.HResult & 0xFFFF;
+            if (ex is IOException && (code == 28 || code == 0x70 || code == 0x27))
+            {
+                return "the disk is full (" + ex.Message + ").";
+            }
+
+            if (ex is UnauthorizedAccessException || (ex is IOException && code == 30))
+            {
+                return "it is read-only or not writable by this user (" + ex.Message + ").";
+            }
+
+            if (ex is DirectoryNotFoundException)
+            {
+                return "it, or a folder above it, does not exist and cannot be created (" + ex.Message + ").";
+            }
+
+            return ex.Message;
+        }
+
+        /// <summary>
         /// The site key: the site's identity (<see cref="SiteAddress.Identity"/>: one text for every spelling of the same
         /// site), '#', user id. It names the site's history folder.
         /// </summary>
@@ -74,6 +113,10 @@ namespace NewApiSync.Engine.Storage
             string normalized = SiteAddress.Parse(baseUrl).AbsoluteUri.TrimEnd('/');
             return normalized.ToLowerInvariant() + "#" + userId.ToString(CultureInfo.InvariantCulture);
         }
+
+        /// <summary>The site as messages show it, "https://x.example (user 1)": the site key's '#' form is internal.</summary>
+        public static string SiteName(string baseUrl, int userId) =>
+            SiteAddress.Parse(baseUrl).AbsoluteUri.TrimEnd('/') + " (user " + userId.ToString(CultureInfo.InvariantCulture) + ")";
 
         /// <summary>
         /// A readable, filesystem-safe folder name for a site, e.g. <c>x.example_1-1a2b3c4d</c> for https://x.example user 1.

@@ -81,7 +81,7 @@ namespace NewApiSync.Engine.Sync
                         int close = pattern.IndexOf(']', i + 1);
                         if (close < 0)
                         {
-                            throw new ArgumentException($"The model pattern '{pattern}' has a '[' without a closing ']'.", nameof(pattern));
+                            throw new ArgumentException($"The model pattern '{pattern}' has a '[' without a closing ']'; to match the character itself, escape it as '`['.");
                         }
 
                         regex.Append('[').Append(pattern.Substring(i + 1, close - i - 1).Replace("\\", "\\\\")).Append(']');

@@ -45,6 +45,10 @@ namespace NewApiSync.Engine.Sync
         {
             // A channel known only by id is read first, so a missing one fails as NotFound before its upstream is asked.
             Channel first = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
+            // From here the record names the channel and its models, even when the upstream fetch then fails.
+            result.ChannelName = first.Name;
+            result.OldModels = first.Models;
+            result.NewModels = first.Models;
 
             // Attempts is 1 plus every retry of the channel's requests, counted on the record as they happen so a
             // channel that fails still says how often it was tried.
@@ -53,7 +57,7 @@ namespace NewApiSync.Engine.Sync
                 async ct =>
                 {
                     result.Attempts++;
-                    return await _context.Client.FetchUpstreamModelsAsync(first.Id, ct).ConfigureAwait(false);
+                    return await _context.Client.FetchUpstreamModelsAsync(first, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
 

@@ -53,6 +53,13 @@ namespace NewApiSync.PowerShell.Commands
                     SkipCertificateCheck = SkipCertificateCheck.IsPresent,
                 };
             }
+            catch (InvalidAccessTokenException ex)
+            {
+                // The message says where the bad character is, never what the token is; the target is not the token either.
+                ThrowTerminatingError(ErrorRecords.Create("InvalidAccessToken", ErrorCategory.InvalidArgument, ex.Message, null,
+                    "Copy the system access token again from New API (Personal settings → System access token) and pass it with -AccessToken.", ex));
+                return;
+            }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(ErrorRecords.Create("InvalidBaseUrl", ErrorCategory.InvalidArgument, ex.Message, BaseUrl, "Give the site's address, e.g. https://newapi.example.com.", ex));
@@ -97,7 +104,7 @@ namespace NewApiSync.PowerShell.Commands
                     NewApiErrorKind.Network or NewApiErrorKind.Timeout => "NewApiSiteUnreachable",
                     _ => "NewApiConnectFailed",
                 };
-                ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection));
+                ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection, connecting: true));
                 return;
             }
 

@@ -34,6 +34,8 @@ namespace NewApiSync.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
+            // A bad pattern is refused before anything is asked of the site.
+            WildcardPattern[]? patterns = ErrorRecords.Patterns(this, Name, nameof(Name));
             IReadOnlyList<Channel> channels;
             try
             {
@@ -45,7 +47,6 @@ namespace NewApiSync.PowerShell.Commands
                 return;
             }
 
-            var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
             var matchedNames = new HashSet<string>();
             foreach (Channel channel in channels)
             {

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.PowerShell.Completion;
+using NewApiSync.PowerShell.Internal;
 
 namespace NewApiSync.PowerShell.Commands
 {
@@ -24,8 +25,8 @@ namespace NewApiSync.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            var names = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-            var vendors = Vendor?.Select(v => new WildcardPattern(v, WildcardOptions.IgnoreCase)).ToArray();
+            var names = ErrorRecords.Patterns(this, Name, nameof(Name));
+            var vendors = ErrorRecords.Patterns(this, Vendor, nameof(Vendor));
             foreach (StandardModel model in StandardModelCatalog.All)
             {
                 if ((names is null || names.Any(p => p.IsMatch(model.Name))) && (vendors is null || vendors.Any(p => p.IsMatch(model.Vendor))))

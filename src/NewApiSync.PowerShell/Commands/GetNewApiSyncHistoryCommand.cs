@@ -105,7 +105,8 @@ namespace NewApiSync.PowerShell.Commands
                     default:
                         var query = FillRunQuery(new ResultQuery
                         {
-                            Status = Status == "All" ? null : (ChannelResultStatus)Enum.Parse(typeof(ChannelResultStatus), Status),
+                            // ValidateSet ignores case, as PowerShell users expect of every enum-like value; so must the parse.
+                            Status = string.Equals(Status, "All", StringComparison.OrdinalIgnoreCase) ? null : (ChannelResultStatus)Enum.Parse(typeof(ChannelResultStatus), Status, ignoreCase: true),
                             Search = Search,
                             ChannelIds = ChannelId,
                         });
@@ -126,11 +127,11 @@ namespace NewApiSync.PowerShell.Commands
             if (!any && RunId is not null && !ReadsRun(journal, RunId))
             {
                 WriteError(ErrorRecords.Create("CannotFindRun", ErrorCategory.ObjectNotFound,
-                    $"The journal of {journal.SiteKey} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
+                    $"The journal of {journal.SiteName} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
             }
             else if (!any)
             {
-                WriteVerbose($"The journal of {journal.SiteKey} ({journal.RunsDirectory}) has nothing that matches.");
+                WriteVerbose($"The journal of {journal.SiteName} ({journal.RunsDirectory}) has nothing that matches.");
             }
         }
 
@@ -155,8 +156,22 @@ namespace NewApiSync.PowerShell.Commands
             query.RunId = RunId;
             query.Kind = Kind;
             query.Last = Last;
-            query.Since = Since is DateTime since ? new DateTimeOffset(since) : null;
+            query.Since = Since is DateTime since ? ToOffset(since) : null;
             return query;
+        }
+
+        // [datetime]::MinValue (or MaxValue) in a time zone east (west) of UTC has no DateTimeOffset: it means "from the
+        // beginning" ("nothing yet"), not an error.
+        private static DateTimeOffset ToOffset(DateTime since)
+        {
+            try
+            {
+                return new DateTimeOffset(since);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return since.Ticks < DateTime.MaxValue.Ticks / 2 ? DateTimeOffset.MinValue : DateTimeOffset.MaxValue;
+            }
         }
 
         private static bool ReadsRun(SyncJournal journal, string runId)

@@ -88,7 +88,8 @@ namespace NewApiSync.PowerShell.Commands
 
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
-            var decisions = new ModelSyncService(connection, settings);
+            // The journal is read here (-FailedOnly, -IfDue): its warnings about damaged files must reach the user.
+            var decisions = new ModelSyncService(connection, settings, new PipelineThreadLog(this));
             var request = new ModelSyncRequest { WhatIf = IsWhatIf, Options = BuildOptions(decisions), Filter = BuildFilter(settings) };
 
             switch (HasSelection && ParameterSetName != FailedOnlySet ? IdSet : ParameterSetName)

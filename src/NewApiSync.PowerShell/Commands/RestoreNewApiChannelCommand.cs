@@ -57,7 +57,8 @@ namespace NewApiSync.PowerShell.Commands
         {
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
-            var service = new ChannelRestoreService(connection, settings);
+            // -RunId reads the journal here: its warnings about damaged lines must reach the user.
+            var service = new ChannelRestoreService(connection, settings, new PipelineThreadLog(this));
             IReadOnlyList<NewApiSyncResult> records = ParameterSetName == RunIdSet ? ReadRun(service) : _records;
             if (records.Count == 0)
             {
@@ -102,7 +103,7 @@ namespace NewApiSync.PowerShell.Commands
             if (records is null)
             {
                 ThrowTerminatingError(ErrorRecords.Create("CannotFindRun", ErrorCategory.ObjectNotFound,
-                    $"The journal of {service.Journal.SiteKey} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
+                    $"The journal of {service.Journal.SiteName} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
             }
 
             int[] missing = (ChannelId ?? Array.Empty<int>()).Except(records!.Select(r => r.ChannelId)).ToArray();

@@ -131,7 +131,16 @@ namespace NewApiSync.PowerShell.Commands
                 return;
             }
 
-            store.Save(updated);
+            try
+            {
+                Engine.Storage.DataDirectory.ThrowIfNotFolder(dataRoot);
+                store.Save(updated);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(ErrorRecords.ForDataFolder(ex, dataRoot));
+            }
+
             WriteVerbose($"Saved the sync settings to {store.FilePath}.");
             if (PassThru)
             {

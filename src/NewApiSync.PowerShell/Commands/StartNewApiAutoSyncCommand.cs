@@ -30,7 +30,7 @@ namespace NewApiSync.PowerShell.Commands
             while (!CancelToken.IsCancellationRequested)
             {
                 SyncSettings settings = LoadSettings(dataRoot);
-                var service = new ModelSyncService(connection, settings);
+                var service = new ModelSyncService(connection, settings, new PipelineThreadLog(this));
                 AutoSyncSchedule schedule = service.Schedule();
                 if (!schedule.Enabled)
                 {

@@ -51,6 +51,12 @@ namespace NewApiSync.PowerShell.Internal
                 cmdlet.ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection));
                 return null;
             }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                // The journal or the run lock could not be written: a data folder problem, not the site's.
+                cmdlet.ThrowTerminatingError(ErrorRecords.ForDataFolder(ex, NewApiCmdlet.DataRootFor(connection)));
+                return null;
+            }
             catch (ArgumentException ex)
             {
                 cmdlet.ThrowTerminatingError(ErrorRecords.Create("InvalidRunOption", ErrorCategory.InvalidArgument, ex.Message, null, "Check the values given to the command or saved with Set-NewApiSyncSetting.", ex));

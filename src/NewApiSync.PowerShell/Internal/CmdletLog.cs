@@ -1,4 +1,5 @@
 using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Text;
 
 namespace NewApiSync.PowerShell.Internal
 {
@@ -14,10 +15,10 @@ namespace NewApiSync.PowerShell.Internal
             _dispatcher = dispatcher;
         }
 
-        public void Verbose(string message) => _dispatcher.Post(() => _cmdlet.WriteVerbose(message));
+        public void Verbose(string message) => _dispatcher.Post(() => _cmdlet.WriteVerbose(DisplayText.Escape(message)));
 
-        public void Debug(string message) => _dispatcher.Post(() => _cmdlet.WriteDebug(message));
+        public void Debug(string message) => _dispatcher.Post(() => _cmdlet.WriteDebug(DisplayText.Escape(message)));
 
-        public void Warning(string message) => _dispatcher.Post(() => _cmdlet.WriteWarning(message));
+        public void Warning(string message) => _dispatcher.Post(() => _cmdlet.WriteWarning(DisplayText.Escape(message)));
     }
 }

@@ -12,7 +12,8 @@ namespace NewApiSync.PowerShell.Internal
             {
                 Result = writeResult is null ? null : result => dispatcher.Post(() => writeResult(result)),
                 Progress = progress.Report,
-                Confirm = (target, action) => dispatcher.InvokeAsync(() => cmdlet.ShouldProcess(target, action)),
+                // Channel names come from the server: the -WhatIf and -Confirm text shows them escaped.
+                Confirm = (target, action) => dispatcher.InvokeAsync(() => cmdlet.ShouldProcess(Engine.Text.DisplayText.Escape(target), Engine.Text.DisplayText.Escape(action))),
             };
     }
 }
