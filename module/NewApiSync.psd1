@@ -26,6 +26,7 @@
         'Restore-NewApiChannel'
         'New-NewApiModelRedirect'
         'Clear-NewApiModelRedirect'
+        'Test-NewApiModelRedirect'
         'Get-NewApiStandardModel'
     )
     VariablesToExport      = @()

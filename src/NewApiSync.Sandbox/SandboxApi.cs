@@ -533,6 +533,7 @@ namespace NewApiSync.Sandbox
             w.WriteString("other_info", string.Empty);
             w.WriteString("tag", c.Tag);
             w.WriteString("setting", (string?)null);
+            w.WriteString("settings", c.Settings ?? string.Empty);
             w.WriteString("param_override", (string?)null);
             w.WriteStartObject("channel_info");
             w.WriteBoolean("is_multi_key", false);

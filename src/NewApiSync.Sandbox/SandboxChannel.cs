@@ -31,6 +31,13 @@ namespace NewApiSync.Sandbox
 
         public string? BaseUrl { get; set; }
 
+        /// <summary>
+        /// The channel's <c>settings</c>: a JSON object encoded as a string, or null. Servers since 2026-02 keep their own
+        /// upstream model update state here (upstream_model_update_check_enabled, _auto_sync_enabled, _ignored_models).
+        /// Listed and returned, never changed by an update from the module.
+        /// </summary>
+        public string? Settings { get; set; }
+
         /// <summary>The provider key: stored, never listed (listings send "").</summary>
         public string Key { get; set; } = "sk-upstream-secret";
 

@@ -98,6 +98,9 @@ namespace NewApiSync.Sandbox
         /// A realistic small site: a dozen channels across OpenAI, Anthropic, Gemini, DeepSeek, Qwen, GLM, Mistral and
         /// OpenRouter-style names, with dated and vendor-prefixed upstream names, one upstream that fails, disabled
         /// channels and an existing mapping. Every upstream list differs from the stored one, so a sync has work to do.
+        /// Tags: 5, 7 and 9 "cn", 3 and 10 "official", 6 "free", 11 "reseller". Settings (New API's own upstream update
+        /// state): 3 has the server's check off; 10 has check and auto-sync on and ignores codestral-latest and
+        /// <c>regex:^mistral-medium-\d+$</c>, so a sync adds only mistral-small-latest there.
         /// </summary>
         public static SandboxSite CreateSample()
         {
@@ -116,7 +119,8 @@ namespace NewApiSync.Sandbox
             });
             site.Add(new SandboxChannel
             {
-                Id = 3, Type = 24, Name = "Gemini AI Studio", Priority = 5, Weight = 1,
+                Id = 3, Type = 24, Name = "Gemini AI Studio", Priority = 5, Weight = 1, Tag = "official",
+                Settings = "{\"upstream_model_update_check_enabled\":false}",
                 Models = "gemini-2.0-flash,gemini-1.5-pro",
                 UpstreamModels = new[] { "gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-2.0-flash" },
             });
@@ -134,7 +138,7 @@ namespace NewApiSync.Sandbox
             });
             site.Add(new SandboxChannel
             {
-                Id = 6, Type = 20, Name = "OpenRouter free tier", Priority = 1, BaseUrl = "https://openrouter.ai/api",
+                Id = 6, Type = 20, Name = "OpenRouter free tier", Priority = 1, BaseUrl = "https://openrouter.ai/api", Tag = "free",
                 Models = "openai/gpt-4o:free,gpt-4o",
                 ModelMapping = "{\"gpt-4o\":\"openai/gpt-4o:free\"}",
                 UpstreamModels = new[] { "openai/gpt-4o:free", "anthropic/claude-sonnet-4.5", "google/gemini-2.5-flash", "deepseek/deepseek-chat-v3.1:free", "meta-llama/llama-3.3-70b-instruct:free" },
@@ -160,13 +164,15 @@ namespace NewApiSync.Sandbox
             });
             site.Add(new SandboxChannel
             {
-                Id = 10, Type = 42, Name = "Mistral La Plateforme", Priority = 2,
+                Id = 10, Type = 42, Name = "Mistral La Plateforme", Priority = 2, Tag = "official",
+                // New API's own upstream check is on for this channel, adding by itself, and ignores two models.
+                Settings = "{\"upstream_model_update_check_enabled\":true,\"upstream_model_update_auto_sync_enabled\":true,\"upstream_model_update_ignored_models\":[\"codestral-latest\",\"regex:^mistral-medium-\\\\d+$\"]}",
                 Models = "mistral-large-latest",
                 UpstreamModels = new[] { "mistral-large-latest", "mistral-medium-2508", "mistral-small-latest", "codestral-latest" },
             });
             site.Add(new SandboxChannel
             {
-                Id = 11, Type = 1, Name = "OpenAI reseller (expired key)", Priority = 0,
+                Id = 11, Type = 1, Name = "OpenAI reseller (expired key)", Priority = 0, Tag = "reseller",
                 Models = "gpt-4o-mini",
                 UpstreamModels = new[] { "gpt-4o-mini" },
                 UpstreamError = "获取模型列表失败: status code: 401",

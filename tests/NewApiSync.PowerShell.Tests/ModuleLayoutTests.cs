@@ -14,6 +14,7 @@ namespace NewApiSync.PowerShell.Tests
             "Clear-NewApiModelRedirect", "Connect-NewApi", "Disconnect-NewApi", "Get-NewApiChannel", "Get-NewApiStandardModel",
             "Get-NewApiSyncHistory", "Get-NewApiSyncSetting", "Invoke-NewApiModelSync", "New-NewApiModelRedirect",
             "Restore-NewApiChannel", "Set-NewApiSyncSetting", "Start-NewApiAutoSync", "Start-NewApiSandbox", "Stop-NewApiSandbox",
+            "Test-NewApiModelRedirect",
         };
 
         private static string ModuleDir => Path.GetDirectoryName(PowerShellSession.ModuleManifest)!;

@@ -34,6 +34,7 @@ namespace NewApiSync.Engine.Api
             string? name = null, models = null, mapping = null, group = null, tag = null, baseUrl = null;
             long? priority = null, weight = null;
             Dictionary<string, string>? extra = null;
+            UpstreamUpdateSettings upstreamUpdate = UpstreamUpdateSettings.None;
 
             foreach (JsonProperty property in element.EnumerateObject())
             {
@@ -82,6 +83,12 @@ namespace NewApiSync.Engine.Api
                     case "key":
                         // Never kept: listings send "" but a fork might not.
                         break;
+                    case "settings":
+                        // Read for the server's own upstream update settings, and kept as it came; never sent back.
+                        upstreamUpdate = UpstreamUpdateSettings.FromSettingsField(value.GetRawText());
+                        extra ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                        extra[property.Name] = value.GetRawText();
+                        break;
                     default:
                         if (!KnownFields.Contains(property.Name))
                         {
@@ -107,6 +114,7 @@ namespace NewApiSync.Engine.Api
                 BaseUrl = baseUrl,
                 Priority = priority,
                 Weight = weight,
+                UpstreamUpdate = upstreamUpdate,
                 AdditionalFields = (IReadOnlyDictionary<string, string>?)extra ?? new Dictionary<string, string>(),
             };
         }

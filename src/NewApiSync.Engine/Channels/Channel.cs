@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace NewApiSync.Engine.Channels
 {
@@ -56,6 +57,21 @@ namespace NewApiSync.Engine.Channels
         public long? Weight { get; init; }
 
         public string? BaseUrl { get; init; }
+
+        /// <summary>
+        /// New API's own upstream model update settings for this channel, read from its <c>settings</c> field (never
+        /// written back). <see cref="UpstreamUpdateSettings.None"/> when the server has none.
+        /// </summary>
+        public UpstreamUpdateSettings UpstreamUpdate { get; init; } = UpstreamUpdateSettings.None;
+
+        /// <summary>Whether the server itself checks this channel's upstream for new models; null when the server does not say.</summary>
+        public bool? UpstreamCheck => UpstreamUpdate.CheckEnabled;
+
+        /// <summary>Whether the server itself adds newly detected upstream models; null when the server does not say.</summary>
+        public bool? UpstreamAutoSync => UpstreamUpdate.AutoSyncEnabled;
+
+        /// <summary>Models the server's own upstream update ignores (names and <c>regex:</c> entries); a sync never adds them.</summary>
+        public string[] UpstreamIgnoredModels => UpstreamUpdate.IgnoredModels.ToArray();
 
         /// <summary>
         /// Fields this module does not interpret, as raw JSON text, so nothing the server sent is lost to scripts.

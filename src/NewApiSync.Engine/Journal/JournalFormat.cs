@@ -21,8 +21,9 @@ namespace NewApiSync.Engine.Journal
     /// plannedChannelIds (int array or null).</item>
     /// <item><c>channel</c>, one per finished channel, in the order they finished: every NewApiSyncResult property
     /// (runId, kind, baseUrl, channelId, channelName, status, changed, oldModels, newModels, addedModels, removedModels,
-    /// oldModelMapping, newModelMapping, mayHaveWritten, replanned, reason, httpStatus, error, errorKind, attempts, startedAt,
-    /// finishedAt).</item>
+    /// pendingRemovals, protectedModels, ignoredModels, consecutiveFailures, failingSince, oldModelMapping, newModelMapping,
+    /// mayHaveWritten, replanned, reason, httpStatus, error, errorKind, attempts, startedAt, finishedAt). Files written before
+    /// pendingRemovals and the properties after it existed lack them; readers take empty lists, 0 and null.</item>
     /// <item><c>intent</c> (format 1 readers ignore it as an unknown type), written and flushed before each write is sent:
     /// the same fields as a channel line, with oldModels/oldModelMapping from the fresh read just before the write, the
     /// intended newModels/newModelMapping, status Cancelled and mayHaveWritten true. The channel's later <c>channel</c> line

@@ -38,6 +38,18 @@ namespace NewApiSync.Engine.Redirect
             StandardModels = _standards.Select(s => s.Original).ToArray();
         }
 
+        /// <summary>
+        /// The planner's version guard: a model is a candidate for a standard name only when both have the same version key
+        /// (<see cref="ModelNameNormalizer"/>), so <c>claude-4.5-sonnet</c> is never sent to <c>claude-3-5-sonnet-20241022</c>.
+        /// <see cref="ChannelModelIndex"/> applies it by grouping models by version key; Test-NewApiModelRedirect judges
+        /// hand-made entries with it.
+        /// </summary>
+        public static bool PassesVersionGuard(string standard, string actual)
+        {
+            string key = ModelNameNormalizer.Normalize(standard).VersionKey;
+            return key.Length > 0 && string.Equals(key, ModelNameNormalizer.Normalize(actual).VersionKey, StringComparison.Ordinal);
+        }
+
         /// <summary>The standard names this planner maps, trimmed and without case-variant duplicates.</summary>
         public IReadOnlyList<string> StandardModels { get; }
 

@@ -34,6 +34,27 @@ namespace NewApiSync.Engine.Results
 
         public string[] RemovedModels { get; set; } = Array.Empty<string>();
 
+        /// <summary>
+        /// Sync under SyncMode AddOnly: the models a Replace sync would have removed, kept for review. Apply them with
+        /// Invoke-NewApiModelSync -SyncMode Replace -Id; Get-NewApiSyncHistory -PendingRemovals finds them.
+        /// </summary>
+        public string[] PendingRemovals { get; set; } = Array.Empty<string>();
+
+        /// <summary>Sync: models upstream no longer lists that a KeepModel pattern kept.</summary>
+        public string[] ProtectedModels { get; set; } = Array.Empty<string>();
+
+        /// <summary>Sync: new upstream models not added because the server's own ignore list (the channel's settings) names them.</summary>
+        public string[] IgnoredModels { get; set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// Sync: how many sync runs in a row, this one included, the channel has failed (0 when this run did not fail it),
+        /// counted from the journal.
+        /// </summary>
+        public int ConsecutiveFailures { get; set; }
+
+        /// <summary>Sync: when the first run of the current failure streak started; null when the channel is not failing.</summary>
+        public DateTimeOffset? FailingSince { get; set; }
+
         /// <summary>model_mapping text before the run (null when the run did not touch or read it).</summary>
         public string? OldModelMapping { get; set; }
 

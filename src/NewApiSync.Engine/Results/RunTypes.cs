@@ -11,6 +11,8 @@ namespace NewApiSync.Engine.Results
         Redirect,
         Clear,
         Restore,
+        /// <summary>Test-NewApiModelRedirect -Fix: broken model_mapping entries removed.</summary>
+        Repair,
     }
 
     /// <summary>How a run chose its channels.</summary>

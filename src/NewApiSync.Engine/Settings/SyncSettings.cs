@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using NewApiSync.Engine.Runs;
 
 namespace NewApiSync.Engine.Settings
@@ -52,6 +53,18 @@ namespace NewApiSync.Engine.Settings
         /// <summary>Whether redirects whose target model is gone are removed.</summary>
         public bool PruneMissingTargets { get; set; }
 
+        /// <summary>Replace (the default: the list becomes upstream's) or AddOnly (never remove; removals are reported as pending).</summary>
+        public Sync.SyncMode SyncMode { get; set; } = Sync.SyncMode.Replace;
+
+        /// <summary>Wildcard patterns of models a sync never removes.</summary>
+        public string[] KeepModel { get; set; } = Array.Empty<string>();
+
+        /// <summary>Channels syncs leave alone: ids, name wildcards, or 'tag:NAME'.</summary>
+        public string[] ExcludeChannel { get; set; } = Array.Empty<string>();
+
+        /// <summary>Whether syncs skip manually and automatically disabled channels (off: a run syncs every channel).</summary>
+        public bool SkipDisabledChannels { get; set; }
+
         /// <summary>
         /// The share of a channel's models (0 – 100 percent) a sync may remove before the channel is held; a removal of fewer
         /// than 5 models is never held, and 100 turns the guard off.
@@ -86,6 +99,26 @@ namespace NewApiSync.Engine.Settings
             CheckPatterns(problems, nameof(IncludeModel), IncludeModel);
             CheckPatterns(problems, nameof(ExcludeModel), ExcludeModel);
             CheckDuplicates(problems, nameof(StandardModels), StandardModels);
+            CheckNames(problems, nameof(KeepModel), KeepModel);
+            CheckNames(problems, nameof(ExcludeChannel), ExcludeChannel);
+            CheckPatterns(problems, nameof(KeepModel), KeepModel);
+            if (!Enum.IsDefined(typeof(Sync.SyncMode), SyncMode))
+            {
+                problems.Add($"SyncMode {SyncMode} is not a sync mode: use Replace or AddOnly.");
+            }
+
+            if (ExcludeChannel is not null && ExcludeChannel.All(e => !string.IsNullOrWhiteSpace(e)))
+            {
+                try
+                {
+                    _ = new Sync.ChannelExclusion(ExcludeChannel, SkipDisabledChannels);
+                }
+                catch (ArgumentException ex)
+                {
+                    problems.Add($"{nameof(ExcludeChannel)}: {ex.Message}");
+                }
+            }
+
             return problems;
         }
 
@@ -122,6 +155,8 @@ namespace NewApiSync.Engine.Settings
             copy.IncludeModel = (string[]?)IncludeModel?.Clone()!;
             copy.ExcludeModel = (string[]?)ExcludeModel?.Clone()!;
             copy.StandardModels = (string[]?)StandardModels?.Clone()!;
+            copy.KeepModel = (string[]?)KeepModel?.Clone()!;
+            copy.ExcludeChannel = (string[]?)ExcludeChannel?.Clone()!;
             return copy;
         }
 

@@ -25,6 +25,8 @@ namespace NewApiSync.Engine.Settings
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
             WriteIndented = true,
+            // SyncMode is saved by name ("AddOnly"), so the file stays readable and editable by hand.
+            Converters = { new JsonStringEnumConverter() },
         };
 
         public SyncSettingsStore(string dataRoot)

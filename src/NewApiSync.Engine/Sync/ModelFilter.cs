@@ -60,7 +60,8 @@ namespace NewApiSync.Engine.Sync
             return list.ToArray();
         }
 
-        private static Regex ToRegex(string pattern)
+        /// <summary>A PowerShell-style wildcard as a case-insensitive, anchored regex (KeepModel and ExcludeChannel use it too).</summary>
+        internal static Regex ToRegex(string pattern)
         {
             var regex = new StringBuilder("^");
             for (int i = 0; i < pattern.Length; i++)

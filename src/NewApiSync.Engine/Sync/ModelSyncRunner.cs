@@ -16,6 +16,7 @@ namespace NewApiSync.Engine.Sync
     /// <c>{"id", "models"}</c> only when the set of models changed (plus <c>model_mapping</c> when a mapping follow-up
     /// such as RedirectAfterSync changes it, in the same write), through <see cref="ChannelWritePipeline"/> (fresh read,
     /// re-plan, ask, undo record, PUT). A sync that would strip most of a channel's models is held (<see cref="ShrinkGuard"/>).
+    /// Excluded channels (<see cref="ChannelExclusion"/>) are Skipped before their upstream is asked.
     /// </summary>
     public sealed class ModelSyncRunner
     {
@@ -23,14 +24,17 @@ namespace NewApiSync.Engine.Sync
         private readonly SyncPlanner _planner;
         private readonly SyncMappingFollowUp? _followUp;
         private readonly ShrinkGuard _shrinkGuard;
+        private readonly ChannelExclusion _exclusion;
 
         /// <param name="shrinkGuard">Holds channels the sync would strip of most models; default: <see cref="ShrinkGuard.DefaultPercent"/>.</param>
-        public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null, ShrinkGuard? shrinkGuard = null)
+        /// <param name="exclusion">Channels reported Skipped without fetching their upstream; default: none.</param>
+        public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null, ShrinkGuard? shrinkGuard = null, ChannelExclusion? exclusion = null)
         {
             _context = context ?? throw new ArgumentNullException(nameof(context));
             _planner = planner ?? throw new ArgumentNullException(nameof(planner));
             _followUp = followUp is { IsActive: true } ? followUp : null;
             _shrinkGuard = shrinkGuard ?? new ShrinkGuard(ShrinkGuard.DefaultPercent);
+            _exclusion = exclusion ?? ChannelExclusion.None;
         }
 
 
@@ -43,12 +47,22 @@ namespace NewApiSync.Engine.Sync
 
         private async Task<NewApiSyncResult> SyncChannelAsync(ChannelWritePipeline pipeline, ChannelTarget target, NewApiSyncResult result, RunCallbacks callbacks, CancellationToken cancellationToken)
         {
+            // An excluded channel is decided before its upstream is asked: by id without even reading it.
+            if (_exclusion.ReasonForId(target.Id) is string excludedById)
+            {
+                return Excluded(result, excludedById);
+            }
+
             // A channel known only by id is read first, so a missing one fails as NotFound before its upstream is asked.
             Channel first = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
             // From here the record names the channel and its models, even when the upstream fetch then fails.
             result.ChannelName = first.Name;
             result.OldModels = first.Models;
             result.NewModels = first.Models;
+            if (_exclusion.ReasonFor(first) is string excluded)
+            {
+                return Excluded(result, excluded);
+            }
 
             // Attempts is 1 plus every retry of the channel's requests, counted on the record as they happen so a
             // channel that fails still says how often it was tried.
@@ -70,6 +84,9 @@ namespace NewApiSync.Engine.Sync
         private PlannedWrite? Plan(Channel channel, IReadOnlyList<string> upstream, NewApiSyncResult result)
         {
             SyncPlan plan = _planner.Plan(channel, upstream);
+            result.PendingRemovals = plan.PendingRemovals.ToArray();
+            result.ProtectedModels = plan.ProtectedModels.ToArray();
+            result.IgnoredModels = plan.IgnoredModels.ToArray();
             if (plan.SkipReason is string skip)
             {
                 result.Status = ChannelResultStatus.Skipped;
@@ -101,7 +118,9 @@ namespace NewApiSync.Engine.Sync
             if (!modelsChange && newMapping is null)
             {
                 result.Status = ChannelResultStatus.Succeeded;
-                result.Reason ??= "Already in line with its upstream; nothing written.";
+                result.Reason ??= PolicyNote(plan) is string note
+                    ? "Nothing written. " + note
+                    : "Already in line with its upstream; nothing written.";
                 return null;
             }
 
@@ -121,11 +140,40 @@ namespace NewApiSync.Engine.Sync
                 return null;
             }
 
+            result.Reason ??= PolicyNote(plan);
+
             // Models are sent even when only the mapping changes: a redirect's alias must be in models to route.
             return new PlannedWrite(
                 new ChannelUpdate(channel.Id) { Models = newModels, ModelMapping = newMapping },
                 current => current.ModelList.SetEquals(newModels) && (newMapping is null || newMapping.Equals(current.ModelMapping)),
                 $"Update models ({diff}){mappingAction}");
         }
+
+        private static NewApiSyncResult Excluded(NewApiSyncResult result, string reason)
+        {
+            result.Status = ChannelResultStatus.Skipped;
+            result.Reason = reason;
+            return result;
+        }
+
+        /// <summary>What the policies kept from happening, for the record's Reason; null when they changed nothing.</summary>
+        private static string? PolicyNote(SyncPlan plan)
+        {
+            var notes = new List<string>();
+            if (plan.PendingRemovals.Count > 0)
+            {
+                notes.Add($"{plan.PendingRemovals.Count} removal(s) pending under SyncMode AddOnly ({Names(plan.PendingRemovals)}); apply them with -SyncMode Replace.");
+            }
+
+            if (plan.IgnoredModels.Count > 0)
+            {
+                notes.Add($"{plan.IgnoredModels.Count} new model(s) not added because the server's ignore list names them ({Names(plan.IgnoredModels)}).");
+            }
+
+            return notes.Count == 0 ? null : string.Join(" ", notes);
+        }
+
+        private static string Names(IReadOnlyList<string> names) =>
+            string.Join(", ", names.Take(5)) + (names.Count > 5 ? ", …" : string.Empty);
     }
 }

@@ -28,6 +28,12 @@ namespace NewApiSync.Engine.Sync
 
         public ModelFilter Filter { get; set; } = ModelFilter.None;
 
+        /// <summary>SyncMode and KeepModel.</summary>
+        public SyncPolicy Policy { get; set; } = SyncPolicy.Default;
+
+        /// <summary>ExcludeChannel and SkipDisabledChannels: channels reported as Skipped without fetching their upstream.</summary>
+        public ChannelExclusion Exclusion { get; set; } = ChannelExclusion.None;
+
         /// <summary>-WhatIf: plan and preview, write nothing, take no lock and leave no journal.</summary>
         public bool WhatIf { get; set; }
 
@@ -88,19 +94,49 @@ namespace NewApiSync.Engine.Sync
                 throw new ArgumentNullException(nameof(request));
             }
 
-            var planner = new SyncPlanner(request.Filter);
+            var planner = new SyncPlanner(request.Filter, request.Policy);
             SyncMappingFollowUp? followUp = FollowUp(request);
             ShrinkGuard guard = request.Force ? ShrinkGuard.Off : new ShrinkGuard(request.ShrinkGuardPercent ?? Settings.ShrinkGuardPercent);
+            ChannelHealth health = null!;
             return await _site.RunAsync(
                 RunKind.Sync,
                 request.Mode,
                 request.WhatIf,
                 request.Options,
-                (context, ct) => SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct),
-                (context, run, targets, recorder) => new ModelSyncRunner(context, planner, followUp, guard).RunAsync(run, targets, recorder, callbacks, cancellationToken),
-                $"{request.Filter}, {guard}{(request.RedirectAfterSync ? ", redirect after sync" : string.Empty)}{(request.PruneMissingTargets ? ", prune missing targets" : string.Empty)}",
+                async (context, ct) =>
+                {
+                    IReadOnlyList<ChannelTarget> targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct).ConfigureAwait(false);
+                    health = ChannelHealth.Read(Journal, targets.Select(t => t.Id).ToArray());
+                    return HealthyFirst(targets, health);
+                },
+                (context, run, targets, recorder) => new ModelSyncRunner(context, planner, followUp, guard, request.Exclusion)
+                    .RunAsync(run, targets, new FailureStreakRecorder(recorder, health), callbacks, cancellationToken),
+                $"{request.Filter}, {request.Policy}, {request.Exclusion}, {guard}{(request.RedirectAfterSync ? ", redirect after sync" : string.Empty)}{(request.PruneMissingTargets ? ", prune missing targets" : string.Empty)}",
                 () => NextScheduledTime(request.Mode),
                 cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Each channel's failure streak and pending removals, from this site's journal.</summary>
+        public ChannelHealth ReadHealth() => ChannelHealth.Read(Journal);
+
+        /// <summary>
+        /// Channels whose latest sync failed go after the others, each group in its given order, so a stalled upstream
+        /// never delays the healthy channels; results still stream as channels finish.
+        /// </summary>
+        public static IReadOnlyList<ChannelTarget> HealthyFirst(IReadOnlyList<ChannelTarget> targets, ChannelHealth health)
+        {
+            if (targets is null)
+            {
+                throw new ArgumentNullException(nameof(targets));
+            }
+
+            if (health is null)
+            {
+                throw new ArgumentNullException(nameof(health));
+            }
+
+            ChannelTarget[] failing = targets.Where(t => health.IsFailing(t.Id)).ToArray();
+            return failing.Length == 0 ? targets : targets.Where(t => !health.IsFailing(t.Id)).Concat(failing).ToArray();
         }
 
         private SyncMappingFollowUp? FollowUp(ModelSyncRequest request)

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
@@ -56,6 +58,22 @@ namespace NewApiSync.PowerShell.Commands
         [ArgumentCompleter(typeof(ChannelIdCompleter))]
         public int[]? ChannelId { get; set; }
 
+        /// <summary>
+        /// The channels failing now: each channel whose latest sync failed, once, with how many sync runs in a row it has
+        /// failed (ConsecutiveFailures) and since when (FailingSince); longest streak first.
+        /// </summary>
+        [Parameter(ParameterSetName = RecordsSet)]
+        [Parameter(ParameterSetName = SiteRecordsSet)]
+        public SwitchParameter Failing { get; set; }
+
+        /// <summary>
+        /// The channels whose latest sync (SyncMode AddOnly) left removals pending: each channel's latest sync record,
+        /// once, with its PendingRemovals.
+        /// </summary>
+        [Parameter(ParameterSetName = RecordsSet)]
+        [Parameter(ParameterSetName = SiteRecordsSet)]
+        public SwitchParameter PendingRemovals { get; set; }
+
         /// <summary>Only this run (ids look like 20261123T192900123Z-3f2a9c).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -103,6 +121,17 @@ namespace NewApiSync.PowerShell.Commands
 
                         break;
                     default:
+                        if (Failing || PendingRemovals)
+                        {
+                            foreach (NewApiSyncResult result in ChannelStandings(journal))
+                            {
+                                any = true;
+                                WriteObject(result);
+                            }
+
+                            break;
+                        }
+
                         var query = FillRunQuery(new ResultQuery
                         {
                             // ValidateSet ignores case, as PowerShell users expect of every enum-like value; so must the parse.
@@ -133,6 +162,30 @@ namespace NewApiSync.PowerShell.Commands
             {
                 WriteVerbose($"The journal of {journal.SiteName} ({journal.RunsDirectory}) has nothing that matches.");
             }
+        }
+
+        /// <summary>-Failing and -PendingRemovals: one record per channel, from every sync run the journal keeps.</summary>
+        private IEnumerable<NewApiSyncResult> ChannelStandings(SyncJournal journal)
+        {
+            string[] conflicting = new[] { nameof(RunId), nameof(Kind), nameof(Last), nameof(Since), nameof(Status) }
+                .Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
+            if (conflicting.Length > 0 || (Failing && PendingRemovals))
+            {
+                string given = Failing && PendingRemovals ? "-Failing and -PendingRemovals" : $"-{(Failing ? nameof(Failing) : nameof(PendingRemovals))} with -{string.Join(", -", conflicting)}";
+                ThrowTerminatingError(ErrorRecords.Create("InvalidHistoryQuery", ErrorCategory.InvalidArgument,
+                    $"{given} cannot be combined: -Failing and -PendingRemovals look at each channel's latest sync across every run the journal keeps.", null,
+                    "Use -Failing or -PendingRemovals alone (with -ChannelId or -Search to narrow them), or the run filters without them."));
+            }
+
+            ChannelHealth health = ChannelHealth.Read(journal);
+            IEnumerable<NewApiSyncResult> standings = Failing ? health.Failing() : health.WithPendingRemovals();
+            var ids = ChannelId is { Length: > 0 } ? new HashSet<int>(ChannelId) : null;
+            return standings.Where(r =>
+                (ids is null || ids.Contains(r.ChannelId)) &&
+                (Search is null ||
+                 r.ChannelId.ToString(CultureInfo.InvariantCulture).IndexOf(Search, StringComparison.OrdinalIgnoreCase) >= 0 ||
+                 r.ChannelName.IndexOf(Search, StringComparison.OrdinalIgnoreCase) >= 0 ||
+                 (r.Error?.IndexOf(Search, StringComparison.OrdinalIgnoreCase) ?? -1) >= 0));
         }
 
         private SyncJournal OpenJournal()

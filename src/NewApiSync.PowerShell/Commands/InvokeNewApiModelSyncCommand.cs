@@ -5,6 +5,7 @@ using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
 using NewApiSync.Engine.Sync;
+using NewApiSync.PowerShell.Completion;
 using NewApiSync.PowerShell.Internal;
 
 namespace NewApiSync.PowerShell.Commands
@@ -61,6 +62,27 @@ namespace NewApiSync.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[]? ExcludeModel { get; set; }
 
+        /// <summary>Replace (the list becomes upstream's) or AddOnly (never remove; removals are reported as PendingRemovals). Default: the SyncMode setting.</summary>
+        [Parameter]
+        public SyncMode SyncMode { get; set; }
+
+        /// <summary>Models a sync never removes (wildcards). Default: the KeepModel setting.</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [AllowEmptyCollection]
+        public string[]? KeepModel { get; set; }
+
+        /// <summary>Channels to leave alone: ids, name wildcards, or 'tag:NAME'. Default: the ExcludeChannel setting; @() excludes none.</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(ChannelNameCompleter))]
+        public string[]? ExcludeChannel { get; set; }
+
+        /// <summary>Skip manually and automatically disabled channels. Default: the SkipDisabledChannels setting.</summary>
+        [Parameter]
+        public SwitchParameter SkipDisabledChannels { get; set; }
+
         /// <summary>Redirect each channel right after it syncs, in the same write (default: the RedirectAfterSync setting).</summary>
         [Parameter]
         public SwitchParameter RedirectAfterSync { get; set; }
@@ -90,7 +112,14 @@ namespace NewApiSync.PowerShell.Commands
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             // The journal is read here (-FailedOnly, -IfDue): its warnings about damaged files must reach the user.
             var decisions = new ModelSyncService(connection, settings, new PipelineThreadLog(this));
-            var request = new ModelSyncRequest { WhatIf = IsWhatIf, Options = BuildOptions(decisions), Filter = BuildFilter(settings) };
+            var request = new ModelSyncRequest
+            {
+                WhatIf = IsWhatIf,
+                Options = BuildOptions(decisions),
+                Filter = BuildFilter(settings),
+                Policy = BuildPolicy(settings),
+                Exclusion = BuildExclusion(settings),
+            };
 
             switch (HasSelection && ParameterSetName != FailedOnlySet ? IdSet : ParameterSetName)
             {
@@ -175,6 +204,34 @@ namespace NewApiSync.PowerShell.Commands
             }
 
             return options;
+        }
+
+        private SyncPolicy BuildPolicy(SyncSettings settings)
+        {
+            SyncMode mode = MyInvocation.BoundParameters.ContainsKey(nameof(SyncMode)) ? SyncMode : settings.SyncMode;
+            try
+            {
+                return new SyncPolicy(mode, KeepModel ?? settings.KeepModel);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("InvalidModelPattern", ErrorCategory.InvalidArgument, ex.Message, KeepModel, "Give model names or wildcards such as 'my-*'.", ex));
+                throw; // unreachable
+            }
+        }
+
+        private ChannelExclusion BuildExclusion(SyncSettings settings)
+        {
+            bool skipDisabled = MyInvocation.BoundParameters.ContainsKey(nameof(SkipDisabledChannels)) ? SkipDisabledChannels.IsPresent : settings.SkipDisabledChannels;
+            try
+            {
+                return new ChannelExclusion(ExcludeChannel ?? settings.ExcludeChannel, skipDisabled);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("InvalidChannelExclusion", ErrorCategory.InvalidArgument, ex.Message, ExcludeChannel, "Give channel ids (11), name wildcards ('*reseller*') or tags ('tag:free').", ex));
+                throw; // unreachable
+            }
         }
 
         private ModelFilter BuildFilter(SyncSettings settings)

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Sync;
 using NewApiSync.PowerShell.Internal;
 using NewApiSync.PowerShell.Completion;
 
@@ -23,7 +24,8 @@ namespace NewApiSync.PowerShell.Commands
         {
             nameof(AutoSync), nameof(Interval), nameof(Concurrency), nameof(MaxRetries), nameof(RequestsPerMinute), nameof(Burst),
             nameof(ChannelTimeoutSec), nameof(IncludeModel), nameof(ExcludeModel), nameof(StandardModels), nameof(RedirectAfterSync),
-            nameof(PruneMissingTargets), nameof(HistoryRetention), nameof(ShrinkGuardPercent),
+            nameof(PruneMissingTargets), nameof(HistoryRetention), nameof(ShrinkGuardPercent), nameof(SyncMode), nameof(KeepModel),
+            nameof(ExcludeChannel), nameof(SkipDisabledChannels),
         };
 
         /// <summary>Settings to save as a whole (e.g. from Get-NewApiSyncSetting); values given as parameters win.</summary>
@@ -86,6 +88,25 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter]
         [ValidateRange(0, 100)]
         public int ShrinkGuardPercent { get; set; }
+
+        /// <summary>Replace (default) or AddOnly (never remove; removals are reported as pending).</summary>
+        [Parameter]
+        public SyncMode SyncMode { get; set; }
+
+        /// <summary>Models a sync never removes (wildcards).</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[] KeepModel { get; set; } = Array.Empty<string>();
+
+        /// <summary>Channels syncs leave alone: ids, name wildcards, or 'tag:NAME'.</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(ChannelNameCompleter))]
+        public string[] ExcludeChannel { get; set; } = Array.Empty<string>();
+
+        /// <summary>Whether syncs skip disabled channels.</summary>
+        [Parameter]
+        public bool SkipDisabledChannels { get; set; }
 
         /// <summary>Read and write the settings that go with this connection (the sandbox keeps its own).</summary>
         [Parameter]

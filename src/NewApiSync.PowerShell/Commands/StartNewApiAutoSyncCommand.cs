@@ -49,6 +49,8 @@ namespace NewApiSync.PowerShell.Commands
                         WhatIf = IsWhatIf,
                         Options = service.DefaultOptions(),
                         Filter = new ModelFilter(settings.IncludeModel, settings.ExcludeModel),
+                        Policy = new SyncPolicy(settings.SyncMode, settings.KeepModel),
+                        Exclusion = new ChannelExclusion(settings.ExcludeChannel, settings.SkipDisabledChannels),
                         RedirectAfterSync = settings.RedirectAfterSync,
                         PruneMissingTargets = settings.PruneMissingTargets,
                     };

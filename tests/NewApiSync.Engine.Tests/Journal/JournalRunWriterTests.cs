@@ -263,7 +263,8 @@ namespace NewApiSync.Engine.Tests.Journal
                 ["channel"] = new[]
                 {
                     "type", "runId", "kind", "baseUrl", "channelId", "channelName", "status", "changed", "oldModels", "newModels",
-                    "addedModels", "removedModels", "oldModelMapping", "newModelMapping", "mayHaveWritten", "replanned", "reason", "httpStatus",
+                    "addedModels", "removedModels", "pendingRemovals", "protectedModels", "ignoredModels", "consecutiveFailures",
+                    "failingSince", "oldModelMapping", "newModelMapping", "mayHaveWritten", "replanned", "reason", "httpStatus",
                     "error", "errorKind", "attempts", "startedAt", "finishedAt",
                 },
                 ["run-end"] = new[]

@@ -49,8 +49,9 @@ namespace NewApiSync.Engine.Tests.Settings
             Assert.Equal("2.00:00:00", document.RootElement.GetProperty("interval").GetString());
             Assert.Contains("\n", text);
             Assert.Equal(
-                new[] { "autoSync", "burst", "channelTimeoutSec", "concurrency", "excludeModel", "historyRetention", "includeModel", "interval",
-                        "maxRetries", "pruneMissingTargets", "redirectAfterSync", "requestsPerMinute", "shrinkGuardPercent", "standardModels" },
+                new[] { "autoSync", "burst", "channelTimeoutSec", "concurrency", "excludeChannel", "excludeModel", "historyRetention", "includeModel",
+                        "interval", "keepModel", "maxRetries", "pruneMissingTargets", "redirectAfterSync", "requestsPerMinute", "shrinkGuardPercent",
+                        "skipDisabledChannels", "standardModels", "syncMode" },
                 document.RootElement.EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal));
         }
 
