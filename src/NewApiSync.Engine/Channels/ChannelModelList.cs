@@ -27,7 +27,8 @@ namespace NewApiSync.Engine.Channels
                 return Empty;
             }
 
-            return From(wire!.Split(','));
+            // Names from the server are interned: a large site repeats each name on many channels.
+            return Build(wire!.Split(','), intern: true);
         }
 
         /// <summary>Builds a list from names, with the same trimming and de-duplication as <see cref="Parse"/>.</summary>
@@ -38,6 +39,11 @@ namespace NewApiSync.Engine.Channels
                 throw new ArgumentNullException(nameof(names));
             }
 
+            return Build(names, intern: false);
+        }
+
+        private static ChannelModelList Build(IEnumerable<string?> names, bool intern)
+        {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var kept = new List<string>();
             foreach (string? raw in names)
@@ -53,10 +59,39 @@ namespace NewApiSync.Engine.Channels
                     continue;
                 }
 
-                kept.Add(name);
+                kept.Add(intern ? ModelNameTable.Intern(name) : name);
             }
 
-            return kept.Count == 0 ? Empty : new ChannelModelList(kept.ToArray()) { _set = seen };
+            // The set is not kept: a listing of 10,000 channels would hold 10,000 of them for lists that are only
+            // shown or written to the journal. The first Contains or Diff builds it (see Set).
+            return kept.Count == 0 ? Empty : new ChannelModelList(kept.ToArray());
+        }
+
+        /// <summary>
+        /// This list followed by <paramref name="names"/>, with the same trimming and de-duplication as <see cref="From"/>,
+        /// without rebuilding the set of the names already here (a redirect appends a few names to hundreds).
+        /// </summary>
+        internal ChannelModelList Append(IReadOnlyList<string> names)
+        {
+            var appended = new List<string>(names.Count);
+            foreach (string raw in names)
+            {
+                string name = raw.Trim();
+                if (name.Length > 0 && !Contains(name) && !appended.Contains(name))
+                {
+                    appended.Add(name);
+                }
+            }
+
+            if (appended.Count == 0)
+            {
+                return this;
+            }
+
+            var models = new string[_models.Length + appended.Count];
+            _models.CopyTo(models, 0);
+            appended.CopyTo(models, _models.Length);
+            return new ChannelModelList(models);
         }
 
         public int Count => _models.Length;

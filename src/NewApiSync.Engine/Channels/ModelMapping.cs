@@ -29,20 +29,38 @@ namespace NewApiSync.Engine.Channels
         private readonly Dictionary<string, int> _index;
 
         private ModelMapping(List<KeyValuePair<string, string>> entries)
+            : this(entries, new Dictionary<string, int>(StringComparer.Ordinal))
         {
-            _entries = entries;
-            _index = new Dictionary<string, int>(StringComparer.Ordinal);
             for (int i = 0; i < entries.Count; i++)
             {
                 _index[entries[i].Key] = i;
             }
         }
 
+        /// <param name="index">Each key's position in <paramref name="entries"/>, already built.</param>
+        private ModelMapping(List<KeyValuePair<string, string>> entries, Dictionary<string, int> index)
+        {
+            _entries = entries;
+            _index = index;
+        }
+
         /// <summary>Builds a mapping from pairs; a later pair with the same key replaces the earlier value in place.</summary>
         public static ModelMapping From(IEnumerable<KeyValuePair<string, string>> pairs)
         {
-            var entries = new List<KeyValuePair<string, string>>();
-            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            if (pairs is null)
+            {
+                throw new ArgumentNullException(nameof(pairs));
+            }
+
+            // Sized once when the count is known: a redirect builds a few mappings for every channel of a site.
+            int capacity = pairs is ICollection<KeyValuePair<string, string>> known ? known.Count : 0;
+            if (capacity == 0 && pairs is ICollection<KeyValuePair<string, string>>)
+            {
+                return Empty;
+            }
+
+            var entries = new List<KeyValuePair<string, string>>(capacity);
+            var index = new Dictionary<string, int>(capacity, StringComparer.Ordinal);
             foreach (var pair in pairs)
             {
                 if (pair.Key is null || pair.Value is null)
@@ -61,7 +79,7 @@ namespace NewApiSync.Engine.Channels
                 }
             }
 
-            return entries.Count == 0 ? Empty : new ModelMapping(entries);
+            return entries.Count == 0 ? Empty : new ModelMapping(entries, index);
         }
 
         /// <summary>

@@ -5,63 +5,57 @@ using NewApiSync.Engine.Channels;
 namespace NewApiSync.Engine.Redirect
 {
     /// <summary>
-    /// One channel's models normalized once and grouped by version key, for the planner's per-standard lookups. Only
-    /// keys some standard name has are kept, and aliases of the mapping are left out: they are not models the upstream
-    /// serves, so a standard name must never be mapped onto one.
+    /// One channel's models grouped by the slot of their version key (see <see cref="WantedVersions"/>), for the
+    /// planner's per-standard lookups. Only keys some standard name has are kept, and aliases of the mapping are left
+    /// out: they are not models the upstream serves, so a standard name must never be mapped onto one.
     /// </summary>
     internal sealed class ChannelModelIndex
     {
-        private readonly Dictionary<string, List<NormalizedModelName>> _byVersionKey;
+        private readonly List<NormalizedModelName>?[] _bySlot;
 
-        private ChannelModelIndex(Dictionary<string, List<NormalizedModelName>> byVersionKey) => _byVersionKey = byVersionKey;
+        private ChannelModelIndex(List<NormalizedModelName>?[] bySlot) => _bySlot = bySlot;
 
         public static ChannelModelIndex Build(ChannelModelList models, ModelMapping mapping, WantedVersions wanted)
         {
-            var byVersionKey = new Dictionary<string, List<NormalizedModelName>>(StringComparer.Ordinal);
-            foreach (string model in models)
+            var bySlot = new List<NormalizedModelName>?[wanted.SlotCount];
+            bool hasMapping = !mapping.IsEmpty;
+            for (int i = 0; i < models.Count; i++)
             {
-                if (mapping.TryGetValue(model, out string target) && MappingAliases.Redirects(model, target))
+                string model = models[i];
+                if (hasMapping && mapping.TryGetValue(model, out string target) && MappingAliases.Redirects(model, target))
                 {
                     continue;
                 }
 
-                if (!wanted.MayHave(model))
+                if (wanted.Find(model) is not WantedModel found)
                 {
                     continue;
                 }
 
-                NormalizedModelName name = ModelNameNormalizer.Normalize(model);
-                if (!wanted.Has(name))
-                {
-                    continue;
-                }
-
-                if (!byVersionKey.TryGetValue(name.VersionKey, out var sameVersion))
-                {
-                    byVersionKey[name.VersionKey] = sameVersion = new List<NormalizedModelName>(2);
-                }
-
-                sameVersion.Add(name);
+                (bySlot[found.Slot] ??= new List<NormalizedModelName>(2)).Add(found.Name);
             }
 
-            return new ChannelModelIndex(byVersionKey);
+            return new ChannelModelIndex(bySlot);
         }
 
         /// <summary>
-        /// The best model of the standard's version that is not <paramref name="taken"/>, or null. <paramref name="anyOfVersion"/>
-        /// says whether the channel had a model of that version at all (to tell "taken" from "none").
+        /// The best model of the standard's version (its <paramref name="slot"/>) that is not <paramref name="taken"/>,
+        /// or null. <paramref name="anyOfVersion"/> says whether the channel had a model of that version at all (to tell
+        /// "taken" from "none").
         /// </summary>
-        public string? FindBest(NormalizedModelName standard, HashSet<string> taken, out bool anyOfVersion)
+        public string? FindBest(NormalizedModelName standard, int slot, HashSet<string> taken, out bool anyOfVersion)
         {
-            anyOfVersion = _byVersionKey.TryGetValue(standard.VersionKey, out var sameVersion);
-            if (!anyOfVersion)
+            List<NormalizedModelName>? sameVersion = _bySlot[slot];
+            anyOfVersion = sameVersion is not null;
+            if (sameVersion is null)
             {
                 return null;
             }
 
             NormalizedModelName? best = null;
-            foreach (NormalizedModelName candidate in sameVersion!)
+            for (int i = 0; i < sameVersion.Count; i++)
             {
+                NormalizedModelName candidate = sameVersion[i];
                 if (!taken.Contains(candidate.Original) && (best is null || IsBetter(candidate, best, standard)))
                 {
                     best = candidate;

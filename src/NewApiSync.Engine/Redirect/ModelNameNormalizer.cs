@@ -122,11 +122,22 @@ namespace NewApiSync.Engine.Redirect
 
         private const long PiecesWeight = 0x100000001B3;
 
-        private static long Mix(char c)
+        private static long Mix(char c) => AsciiMixes[c];
+
+        // Mix of every ASCII character, worked out once: SignatureOf runs over every model of every channel.
+        private static readonly long[] AsciiMixes = MixTable();
+
+        private static long[] MixTable()
         {
-            ulong m = c * 0x9E3779B97F4A7C15UL;
-            m ^= m >> 29;
-            return unchecked((long)(m * 0xBF58476D1CE4E5B9UL));
+            var table = new long[128];
+            for (int c = 0; c < table.Length; c++)
+            {
+                ulong m = (ulong)c * 0x9E3779B97F4A7C15UL;
+                m ^= m >> 29;
+                table[c] = unchecked((long)(m * 0xBF58476D1CE4E5B9UL));
+            }
+
+            return table;
         }
 
         /// <summary>Where the core identity starts in <paramref name="name"/>; <paramref name="end"/> is where it stops.</summary>
@@ -172,7 +183,8 @@ namespace NewApiSync.Engine.Redirect
                 return end;
             }
 
-            var groups = new int[3];
+            // On the stack: every name ending in a digit passes here, most of them only to be ruled out.
+            Span<int> groups = stackalloc int[3];
             foreach (StampShape shape in Shapes)
             {
                 int separator = shape.Match(text, start, end, groups);
@@ -225,25 +237,28 @@ namespace NewApiSync.Engine.Redirect
 
         private static bool IsSeparator(char c) => c == '-' || c == '_';
 
+        /// <summary>Reads a stamp's digit groups (first group first) as a date, or null when they are not one.</summary>
+        private delegate ModelSnapshotDate? StampReader(ReadOnlySpan<int> groups);
+
         /// <summary>A stamp's digit-group lengths and how to read the groups as a date.</summary>
         private sealed class StampShape
         {
             private readonly int[] _groupLengths;
 
-            public StampShape(int[] groupLengths, Func<int[], ModelSnapshotDate?> interpret)
+            public StampShape(int[] groupLengths, StampReader interpret)
             {
                 _groupLengths = groupLengths;
                 Interpret = interpret;
             }
 
-            public Func<int[], ModelSnapshotDate?> Interpret { get; }
+            public StampReader Interpret { get; }
 
             /// <summary>
             /// Fills <paramref name="groups"/> (first group first) and returns the index of the separator that starts
             /// the stamp, or -1 when <paramref name="text"/> from <paramref name="start"/> to <paramref name="end"/>
             /// does not end in this shape.
             /// </summary>
-            public int Match(string text, int start, int end, int[] groups)
+            public int Match(string text, int start, int end, Span<int> groups)
             {
                 for (int g = _groupLengths.Length - 1; g >= 0; g--)
                 {

@@ -20,6 +20,7 @@ namespace NewApiSync.Engine.Redirect
     {
         private readonly NormalizedModelName[] _standards;
         private readonly WantedVersions _wanted;
+        private readonly int[] _slots; // per standard name, its version key's slot in _wanted
 
         /// <param name="standardModels">Standard names in priority order; trimmed; case-variant duplicates count once (first wins).</param>
         /// <exception cref="ArgumentNullException">The list is null.</exception>
@@ -33,6 +34,7 @@ namespace NewApiSync.Engine.Redirect
 
             _standards = NormalizeStandards(standardModels);
             _wanted = new WantedVersions(_standards);
+            _slots = Array.ConvertAll(_standards, _wanted.SlotOf);
             StandardModels = _standards.Select(s => s.Original).ToArray();
         }
 
@@ -74,14 +76,16 @@ namespace NewApiSync.Engine.Redirect
             }
 
             var matches = Match(channel.ModelList, baseMapping, channel.ModelMapping ?? ModelMapping.Empty);
-            ModelMapping newMapping = matches.Added.Count == 0 ? baseMapping : baseMapping.With(matches.Added);
+            ModelMapping added = ModelMapping.From(matches.Added);
+            // Mappings are immutable: over an empty mapping the result is the added entries themselves.
+            ModelMapping newMapping = matches.Added.Count == 0 ? baseMapping : baseMapping.IsEmpty ? added : baseMapping.With(matches.Added);
             return new RedirectPlan(RedirectPlanKind.Redirect, channel)
             {
                 NewMapping = newMapping,
                 NewModels = matches.ModelsAdded.Count == 0
                     ? channel.ModelList
-                    : ChannelModelList.From(channel.ModelList.Concat(matches.ModelsAdded)),
-                Added = ModelMapping.From(matches.Added),
+                    : channel.ModelList.Append(matches.ModelsAdded),
+                Added = added,
                 Replaced = ModelMapping.From(matches.Replaced),
                 Unmatched = matches.Unmatched.ToArray(),
                 ModelsAdded = matches.ModelsAdded.ToArray(),
@@ -97,9 +101,10 @@ namespace NewApiSync.Engine.Redirect
         {
             var index = ChannelModelIndex.Build(models, mapping, _wanted);
             var taken = new HashSet<string>(StringComparer.Ordinal);
-            var matches = new Matches();
-            foreach (NormalizedModelName standard in _standards)
+            var matches = new Matches(_standards.Length);
+            for (int i = 0; i < _standards.Length; i++)
             {
+                NormalizedModelName standard = _standards[i];
                 string name = standard.Original;
                 if (models.Contains(name))
                 {
@@ -110,7 +115,7 @@ namespace NewApiSync.Engine.Redirect
                 {
                     matches.Skip(name, RedirectSkipReason.DatedStandardName);
                 }
-                else if (index.FindBest(standard, taken, out bool anyOfVersion) is string actual)
+                else if (index.FindBest(standard, _slots[i], taken, out bool anyOfVersion) is string actual)
                 {
                     taken.Add(actual);
                     matches.Map(name, actual, mapping, stored);
@@ -157,13 +162,21 @@ namespace NewApiSync.Engine.Redirect
         /// <summary>What matching decided for one channel, in standard-list order.</summary>
         private sealed class Matches
         {
-            public List<KeyValuePair<string, string>> Added { get; } = new List<KeyValuePair<string, string>>();
+            /// <param name="standards">How many standard names are matched: the most entries any list can get.</param>
+            public Matches(int standards)
+            {
+                Added = new List<KeyValuePair<string, string>>(standards);
+                Unmatched = new List<KeyValuePair<string, RedirectSkipReason>>(standards);
+                ModelsAdded = new List<string>(standards);
+            }
+
+            public List<KeyValuePair<string, string>> Added { get; }
 
             public List<KeyValuePair<string, string>> Replaced { get; } = new List<KeyValuePair<string, string>>();
 
-            public List<KeyValuePair<string, RedirectSkipReason>> Unmatched { get; } = new List<KeyValuePair<string, RedirectSkipReason>>();
+            public List<KeyValuePair<string, RedirectSkipReason>> Unmatched { get; }
 
-            public List<string> ModelsAdded { get; } = new List<string>();
+            public List<string> ModelsAdded { get; }
 
             public void Skip(string standard, RedirectSkipReason reason) =>
                 Unmatched.Add(new KeyValuePair<string, RedirectSkipReason>(standard, reason));
