@@ -45,13 +45,13 @@ namespace NewApiSync.Engine.Results
         /// Sync under SyncMode AddOnly: the models a Replace sync would have removed, kept for review. Apply them with
         /// Invoke-NewApiModelSync -SyncMode Replace -Id; Get-NewApiSyncHistory -PendingRemovals finds them.
         /// </summary>
-        public string[] PendingRemovals { get; set; } = Array.Empty<string>();
+        public NameList PendingRemovals { get; set; } = NameList.Empty;
 
         /// <summary>Sync: models upstream no longer lists that a KeepModel pattern kept.</summary>
-        public string[] ProtectedModels { get; set; } = Array.Empty<string>();
+        public NameList ProtectedModels { get; set; } = NameList.Empty;
 
         /// <summary>Sync: new upstream models not added because the server's own ignore list (the channel's settings) names them.</summary>
-        public string[] IgnoredModels { get; set; } = Array.Empty<string>();
+        public NameList IgnoredModels { get; set; } = NameList.Empty;
 
         /// <summary>
         /// Sync: how many sync runs in a row, this one included, the channel has failed (0 when this run did not fail it),

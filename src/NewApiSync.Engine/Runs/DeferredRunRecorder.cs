@@ -100,8 +100,10 @@ namespace NewApiSync.Engine.Runs
                 return;
             }
 
-            _started = true;
+            // Started only once the journal took the run: when it cannot (JournalUnwritable), every later write's intent
+            // tries again and fails the same way, so no write is ever sent without its undo record.
             _inner.Begin(_run ?? throw new InvalidOperationException("Begin was not called."), _planned ?? Array.Empty<int>());
+            _started = true;
             foreach (NewApiSyncResult held in _held)
             {
                 _inner.Record(held);

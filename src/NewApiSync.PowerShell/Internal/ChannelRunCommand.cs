@@ -115,8 +115,9 @@ namespace NewApiSync.PowerShell.Internal
 
         /// <summary>
         /// Writes a journal record as the command's output, plus a non-terminating error when its channel failed.
-        /// A refused token or role is not the channel's fault: it stops the whole run with one
-        /// NewApiAuthenticationFailed error, so the channel that met it writes no error of its own.
+        /// A refused token or role, or a journal that cannot take the undo record, is not the channel's fault: it stops
+        /// the whole run with one error (NewApiAuthenticationFailed, JournalUnwritable), so the channel that met it
+        /// writes no error of its own.
         /// </summary>
         public static void WriteRecord(Cmdlet cmdlet, NewApiSyncResult result, string failedErrorId, bool writeObject = true)
         {
@@ -125,7 +126,7 @@ namespace NewApiSync.PowerShell.Internal
                 cmdlet.WriteObject(result);
             }
 
-            if (result.Status == ChannelResultStatus.Failed && result.ErrorKind is not (NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden))
+            if (result.Status == ChannelResultStatus.Failed && result.ErrorKind is not (NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden or NewApiErrorKind.JournalUnwritable))
             {
                 cmdlet.WriteError(ErrorRecords.ForFailedChannel(result.ChannelId, result.ChannelName, result.ErrorKind, result.Error, result.HttpStatus, result, failedErrorId));
             }
