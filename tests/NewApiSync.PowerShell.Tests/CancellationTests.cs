@@ -39,6 +39,11 @@ namespace NewApiSync.PowerShell.Tests
 
             int finished = output.Count(o => o.Property<string>("Status") == "Succeeded");
             Assert.InRange(finished, 2, 23);
+            // One warning says how many channels the stop left and that -FailedOnly finishes them. It goes to the host:
+            // once the pipeline is stopping, WriteWarning would throw, so no -WarningVariable can hold it.
+            string stopped = Assert.Single(session.Host.RecordingUI.Lines, line => line.StartsWith("WARNING: Stopped:", StringComparison.Ordinal));
+            Assert.Contains(" of 24 channel(s) were not reached or were interrupted", stopped);
+            Assert.Contains("Invoke-NewApiModelSync -FailedOnly finishes them.", stopped);
             var run = session.Scalar<PSObject>("@([NewApiSync.Engine.Journal.SyncJournal]::ForSite($sbx.DataDirectory, $sbx.BaseUrl, 1).ReadRuns())[0]");
             Assert.True(run.Property<int>("Cancelled") >= 24 - finished - 2);
 

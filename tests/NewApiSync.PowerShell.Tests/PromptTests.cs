@@ -51,5 +51,23 @@ namespace NewApiSync.PowerShell.Tests
             Assert.Equal(restored, results.Where(r => r.Property<bool>("Changed")).Select(r => r.Property<int>("ChannelId")).OrderBy(i => i));
             Assert.Equal(restored.Length, session.Scalar<int>("$sbx.Sandbox.Updates.Count"));
         }
+
+        [Theory]
+        [InlineData("N")]
+        [InlineData("L")]
+        public void A_Prompt_Answered_No_Or_No_To_All_Leaves_No_Run_In_The_Journal(string answer)
+        {
+            using var env = EnvironmentScope.WithoutNewApiVariables();
+            using var session = PowerShellSession.WithSandbox();
+            session.Run("Set-NewApiSyncSetting -Concurrency 1; $null = Invoke-NewApiModelSync -Id 1; $sbx.Sandbox.ClearRequests()");
+            session.Host.RecordingUI.ChoiceAnswers.Enqueue(answer);
+
+            var results = session.Run("Get-NewApiSyncHistory | Restore-NewApiChannel");
+
+            Assert.Single(session.Host.RecordingUI.Prompts);
+            Assert.Equal("Skipped", results.Single().Property<string>("Status"));
+            Assert.Equal(0, session.Scalar<int>("$sbx.Sandbox.Updates.Count"));
+            Assert.Equal(new[] { "Sync" }, session.Run("Get-NewApiSyncHistory -Run").Select(r => r.Property<string>("Kind")));
+        }
     }
 }
