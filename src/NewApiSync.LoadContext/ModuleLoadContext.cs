@@ -26,6 +26,21 @@ namespace NewApiSync.LoadContext
         }
 
         /// <summary>
+        /// True once the cmdlet assembly has been loaded in this process: a later import (Import-Module -Force, another
+        /// runspace) may find an earlier copy of the module in its session to remove first.
+        /// </summary>
+        public static bool CmdletAssemblyLoaded
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return _instance is not null;
+                }
+            }
+        }
+
+        /// <summary>
         /// The cmdlet assembly, loaded in the module's context, for <c>Import-Module -Assembly</c>. Importing again
         /// (Import-Module -Force, a second runspace) returns the same assembly: a load context holds one copy of each.
         /// </summary>
