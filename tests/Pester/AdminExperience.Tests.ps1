@@ -265,23 +265,17 @@ Describe 'Schedules that speak up' {
 
     It 'writes one run summary per Start-NewApiAutoSync run' {
         Set-NewApiSyncSetting -AutoSync $true -Interval '6h'
-        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-        $worker = [powershell]::Create()
+        $worker = Start-NewApiTestBackgroundCommand -CommandName 'Start-NewApiAutoSync' -Parameters @{ Connection = $sbx; CheckIntervalSec = 5; ErrorAction = 'SilentlyContinue' }
         try {
-            $null = $worker.AddCommand('Import-Module').AddParameter('Name', (Get-NewApiSyncTestModulePath)).AddStatement()
-            $null = $worker.AddCommand('Start-NewApiAutoSync').AddParameter('Connection', $sbx).AddParameter('CheckIntervalSec', 5).AddParameter('ErrorAction', 'SilentlyContinue')
-            $noInput = [System.Management.Automation.PSDataCollection[psobject]]::new()
-            $noInput.Complete()
-            $null = $worker.BeginInvoke($noInput, $output)
             $deadline = [datetime]::UtcNow.AddSeconds(60)
-            while ($output.Count -lt 1 -and [datetime]::UtcNow -lt $deadline) {
+            while ($worker.Output.Count -lt 1 -and [datetime]::UtcNow -lt $deadline) {
                 Start-Sleep -Milliseconds 100
             }
 
-            $worker.Stop()
-        }
-        finally {
-            $worker.Dispose()
+            Stop-NewApiTestBackgroundCommand -Command $worker
+            $output = @($worker.Output)
+        } finally {
+            Remove-NewApiTestBackgroundCommand -Command $worker
         }
 
         $output | Should -HaveCount 1

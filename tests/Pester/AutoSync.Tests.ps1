@@ -89,33 +89,23 @@ Describe 'Start-NewApiAutoSync' {
             # Another run holds the site: the run lock any process takes before writing.
             $lock = [NewApiSync.Engine.Journal.SiteRunLock]::TryAcquire($sbx.DataDirectory, $sbx.BaseUrl, $sbx.UserId, [TimeSpan]::Zero, [System.Threading.CancellationToken]::None, 'sync run')
 
-            $loopRunspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
-            $loopRunspace.Open()
-            $loop = [powershell]::Create()
-            $loop.Runspace = $loopRunspace
-            $null = $loop.AddCommand('Import-Module').AddParameter('Name', (Get-NewApiSyncTestModulePath)).AddStatement()
-            $null = $loop.AddCommand('Start-NewApiAutoSync').AddParameter('Connection', $sbx).AddParameter('CheckIntervalSec', 30)
-            $output = New-Object -TypeName 'System.Management.Automation.PSDataCollection[psobject]'
-            $inputData = New-Object -TypeName 'System.Management.Automation.PSDataCollection[psobject]'
-            $inputData.Complete()
-            $pending = $loop.BeginInvoke($inputData, $output)
+            $loop = Start-NewApiTestBackgroundCommand -CommandName 'Start-NewApiAutoSync' -Parameters @{ Connection = $sbx; CheckIntervalSec = 30 }
 
             # The first check finds the site busy; the next one is 30 seconds away.
             $deadline = [DateTime]::UtcNow.AddSeconds(20)
-            while ($loop.Streams.Warning.Count -eq 0 -and -not $pending.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
+            while ($loop.Shell.Streams.Warning.Count -eq 0 -and -not $loop.Pending.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
                 Start-Sleep -Milliseconds 50
             }
 
             Start-Sleep -Milliseconds 500
-            $stateBeforeStop = $loop.InvocationStateInfo.State
-            $loop.Stop()
-            $loopWarnings = @($loop.Streams.Warning | ForEach-Object -MemberName Message)
-            $loopResults = @($output)
+            $stateBeforeStop = $loop.Shell.InvocationStateInfo.State
+            Stop-NewApiTestBackgroundCommand -Command $loop
+            $loopWarnings = @($loop.Shell.Streams.Warning | ForEach-Object -MemberName Message)
+            $loopResults = @($loop.Output)
         }
 
         AfterAll {
-            if ($loop) { $loop.Dispose() }
-            if ($loopRunspace) { $loopRunspace.Dispose() }
+            Remove-NewApiTestBackgroundCommand -Command $loop
             if ($lock) { $lock.Dispose() }
             Stop-NewApiSandbox
         }
@@ -138,34 +128,24 @@ Describe 'Start-NewApiAutoSync' {
             Set-NewApiSyncSetting -AutoSync $true -Interval '06:00:00'
 
             # The loop runs in its own runspace, on this sandbox (its settings and journal come with the connection).
-            $loopRunspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
-            $loopRunspace.Open()
-            $loop = [powershell]::Create()
-            $loop.Runspace = $loopRunspace
-            $null = $loop.AddCommand('Import-Module').AddParameter('Name', (Get-NewApiSyncTestModulePath)).AddStatement()
-            $null = $loop.AddCommand('Start-NewApiAutoSync').AddParameter('Connection', $sbx).AddParameter('CheckIntervalSec', 5)
-            $output = New-Object -TypeName 'System.Management.Automation.PSDataCollection[psobject]'
-            $inputData = New-Object -TypeName 'System.Management.Automation.PSDataCollection[psobject]'
-            $inputData.Complete()
-            $pending = $loop.BeginInvoke($inputData, $output)
+            $loop = Start-NewApiTestBackgroundCommand -CommandName 'Start-NewApiAutoSync' -Parameters @{ Connection = $sbx; CheckIntervalSec = 5 }
 
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while ($output.Count -lt 12 -and -not $pending.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
+            while ($loop.Output.Count -lt 12 -and -not $loop.Pending.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
                 Start-Sleep -Milliseconds 50
             }
 
             # Still looping after the run: it waits for the next one until stopped.
             Start-Sleep -Milliseconds 300
-            $stateBeforeStop = $loop.InvocationStateInfo.State
-            $loop.Stop()
-            $stateAfterStop = $loop.InvocationStateInfo.State
-            $loopErrors = @($loop.Streams.Error)
-            $loopResults = @($output)
+            $stateBeforeStop = $loop.Shell.InvocationStateInfo.State
+            Stop-NewApiTestBackgroundCommand -Command $loop
+            $stateAfterStop = $loop.Shell.InvocationStateInfo.State
+            $loopErrors = @($loop.Shell.Streams.Error)
+            $loopResults = @($loop.Output)
         }
 
         AfterAll {
-            if ($loop) { $loop.Dispose() }
-            if ($loopRunspace) { $loopRunspace.Dispose() }
+            Remove-NewApiTestBackgroundCommand -Command $loop
             Stop-NewApiSandbox
         }
 

@@ -188,4 +188,57 @@ function Get-SandboxModel {
     @($Sandbox.Sandbox.Site.Get($Id).Models -split ',')
 }
 
-Export-ModuleMember -Function Invoke-FreshPwsh, Get-NewApiSyncTestModulePath, Start-NewApiTestSandbox, Get-NewApiTestRun, Get-TerminatingError, Get-SandboxModel, Import-NewApiSyncUnderTest, Enter-NewApiSyncTest, Exit-NewApiSyncTest, ConvertTo-TestSecureString, Get-NewApiEnvironment, Restore-NewApiEnvironment, Get-ClosedLoopbackUrl
+function Start-NewApiTestBackgroundCommand {
+    # Starts one command of the module under test in its own runspace without waiting, so a test can watch its
+    # streams and stop it the way Ctrl+C does. The import runs first on its own; the command is then the only
+    # statement: PowerShell runs a multi-statement (batch) invocation on a pool thread that can still write an error
+    # after Stop returns, and a Dispose at that moment takes the whole pwsh process down.
+    param([Parameter(Mandatory)] [string] $CommandName, [Parameter(Mandatory)] [hashtable] $Parameters)
+
+    $runspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
+    $runspace.Open()
+    $import = [powershell]::Create()
+    try {
+        $import.Runspace = $runspace
+        $null = $import.AddCommand('Import-Module').AddParameter('Name', (Get-NewApiSyncTestModulePath)).AddParameter('ErrorAction', 'Stop').Invoke()
+    } finally {
+        $import.Dispose()
+    }
+
+    $shell = [powershell]::Create()
+    $shell.Runspace = $runspace
+    $null = $shell.AddCommand($CommandName).AddParameters($Parameters)
+    $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+    $noInput = [System.Management.Automation.PSDataCollection[psobject]]::new()
+    $noInput.Complete()
+    [pscustomobject]@{
+        Shell    = $shell
+        Runspace = $runspace
+        Output   = $output
+        Pending  = $shell.BeginInvoke($noInput, $output)
+    }
+}
+
+function Stop-NewApiTestBackgroundCommand {
+    # Stops a command from Start-NewApiTestBackgroundCommand, waits until its invocation has ended, then frees it.
+    param([Parameter(Mandatory)] $Command)
+
+    $Command.Shell.Stop()
+    $null = $Command.Pending.AsyncWaitHandle.WaitOne([timespan]::FromSeconds(30))
+}
+
+function Remove-NewApiTestBackgroundCommand {
+    # Frees the shell and runspace of a stopped background command (call from AfterAll/finally).
+    param([Parameter(Mandatory)] [AllowNull()] $Command)
+
+    if ($Command) {
+        if ($Command.Shell.InvocationStateInfo.State -eq [System.Management.Automation.PSInvocationState]::Running) {
+            Stop-NewApiTestBackgroundCommand -Command $Command
+        }
+
+        $Command.Shell.Dispose()
+        $Command.Runspace.Dispose()
+    }
+}
+
+Export-ModuleMember -Function Start-NewApiTestBackgroundCommand, Stop-NewApiTestBackgroundCommand, Remove-NewApiTestBackgroundCommand, Invoke-FreshPwsh, Get-NewApiSyncTestModulePath, Start-NewApiTestSandbox, Get-NewApiTestRun, Get-TerminatingError, Get-SandboxModel, Import-NewApiSyncUnderTest, Enter-NewApiSyncTest, Exit-NewApiSyncTest, ConvertTo-TestSecureString, Get-NewApiEnvironment, Restore-NewApiEnvironment, Get-ClosedLoopbackUrl
