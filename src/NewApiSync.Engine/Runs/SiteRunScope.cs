@@ -27,7 +27,7 @@ namespace NewApiSync.Engine.Runs
             Connection = connection ?? throw new ArgumentNullException(nameof(connection));
             Settings = settings ?? throw new ArgumentNullException(nameof(settings));
             Log = log ?? NullNewApiLog.Instance;
-            DataRoot = connection.DataDirectory ?? DataDirectory.ResolveRoot();
+            DataRoot = DataDirectory.RootFor(connection);
             Journal = SyncJournal.ForSite(DataRoot, connection.BaseUrl, connection.UserId, Log.Warning);
             Journal.HistoryRetention = settings.HistoryRetention;
         }

@@ -147,7 +147,7 @@ namespace NewApiSync.Engine.Sync
             }
 
             RedirectPlanner? redirect = request.RedirectAfterSync
-                ? new RedirectPlanner(Settings.StandardModels.Length > 0 ? Settings.StandardModels : StandardModelCatalog.Names)
+                ? new RedirectPlanner(StandardModelCatalog.ForSettings(Settings))
                 : null;
             return new SyncMappingFollowUp(redirect, request.PruneMissingTargets);
         }

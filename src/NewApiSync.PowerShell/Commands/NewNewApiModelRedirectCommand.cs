@@ -52,7 +52,7 @@ namespace NewApiSync.PowerShell.Commands
                 StandardModels = StandardModel,
                 IncludeDisabled = IncludeDisabled,
                 Force = Force,
-                PruneMissingTargets = MyInvocation.BoundParameters.ContainsKey(nameof(PruneMissingTargets)) ? PruneMissingTargets.IsPresent : settings.PruneMissingTargets,
+                PruneMissingTargets = ParameterOrSetting(nameof(PruneMissingTargets), PruneMissingTargets, settings.PruneMissingTargets),
                 WhatIf = IsWhatIf,
                 Options = new ModelRedirectService(connection, settings).DefaultOptions(),
             };

@@ -42,23 +42,23 @@ namespace NewApiSync.PowerShell.Commands
         public TimeSpan Interval { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinConcurrency, RunOptions.MaxConcurrency)]
+        [ValidateRange(RunLimits.MinConcurrency, RunLimits.MaxConcurrency)]
         public int Concurrency { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinRetries, RunOptions.MaxRetriesLimit)]
+        [ValidateRange(RunLimits.MinRetries, RunLimits.MaxRetriesLimit)]
         public int MaxRetries { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinRequestsPerMinute, RunOptions.MaxRequestsPerMinute)]
+        [ValidateRange(RunLimits.MinRequestsPerMinute, RunLimits.MaxRequestsPerMinute)]
         public int RequestsPerMinute { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinBurst, RunOptions.MaxBurst)]
+        [ValidateRange(RunLimits.MinBurst, RunLimits.MaxBurst)]
         public int Burst { get; set; }
 
         [Parameter]
-        [ValidateRange(0, RunOptions.MaxChannelTimeoutSec)]
+        [ValidateRange(RunLimits.MinChannelTimeoutSec, RunLimits.MaxChannelTimeoutSec)]
         public int ChannelTimeoutSec { get; set; }
 
         [Parameter]
@@ -82,12 +82,12 @@ namespace NewApiSync.PowerShell.Commands
         public bool PruneMissingTargets { get; set; }
 
         [Parameter]
-        [ValidateRange(1, 10000)]
+        [ValidateRange(RunLimits.MinHistoryRetention, RunLimits.MaxHistoryRetention)]
         public int HistoryRetention { get; set; }
 
         /// <summary>A sync that would remove more than this percent of a channel's models (and at least 5) is held; 100 turns the guard off.</summary>
         [Parameter]
-        [ValidateRange(0, 100)]
+        [ValidateRange(RunLimits.MinShrinkGuardPercent, RunLimits.MaxShrinkGuardPercent)]
         public int ShrinkGuardPercent { get; set; }
 
         /// <summary>Replace (default) or AddOnly (never remove; removals are reported as pending).</summary>
@@ -138,7 +138,7 @@ namespace NewApiSync.PowerShell.Commands
             IReadOnlyList<string> problems = updated.Validate();
             if (problems.Count > 0)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidSyncSetting", ErrorCategory.InvalidArgument, string.Join(" ", problems), updated,
+                throw Terminate(ErrorRecords.Create("InvalidSyncSetting", ErrorCategory.InvalidArgument, string.Join(" ", problems), updated,
                     "Give values in the ranges shown; see Get-Help about_NewApiSync for the settings and their recommended values."));
             }
 
@@ -160,7 +160,7 @@ namespace NewApiSync.PowerShell.Commands
             }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(ErrorRecords.ForDataFolder(ex, dataRoot));
+                throw Terminate(ErrorRecords.ForDataFolder(ex, dataRoot));
             }
 
             WriteVerbose($"Saved the sync settings to {store.FilePath}.");

@@ -42,26 +42,16 @@ namespace NewApiSync.PowerShell.Internal
             }
             catch (NewApiException ex)
             {
-                string errorId = ex.Kind switch
-                {
-                    NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden => "NewApiAuthenticationFailed",
-                    NewApiErrorKind.RunInProgress => "RunInProgress",
-                    NewApiErrorKind.JournalUnwritable => "JournalUnwritable",
-                    _ => "RunFailed",
-                };
-                cmdlet.ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection));
-                return null;
+                throw cmdlet.Terminate(ErrorRecords.FromApi(ex, "RunFailed", connection));
             }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
                 // The journal or the run lock could not be written: a data folder problem, not the site's.
-                cmdlet.ThrowTerminatingError(ErrorRecords.ForDataFolder(ex, NewApiCmdlet.DataRootFor(connection)));
-                return null;
+                throw cmdlet.Terminate(ErrorRecords.ForDataFolder(ex, NewApiCmdlet.DataRootFor(connection)));
             }
             catch (ArgumentException ex)
             {
-                cmdlet.ThrowTerminatingError(ErrorRecords.Create("InvalidRunOption", ErrorCategory.InvalidArgument, ex.Message, null, "Check the values given to the command or saved with Set-NewApiSyncSetting.", ex));
-                return null;
+                throw cmdlet.Terminate(ErrorRecords.Create("InvalidRunOption", ErrorCategory.InvalidArgument, ex.Message, null, "Check the values given to the command or saved with Set-NewApiSyncSetting.", ex));
             }
             catch (PipelineStoppedException)
             {
@@ -116,7 +106,7 @@ namespace NewApiSync.PowerShell.Internal
         /// <summary>
         /// Writes a journal record as the command's output, plus a non-terminating error when its channel failed.
         /// A refused token or role, or a journal that cannot take the undo record, is not the channel's fault: it stops
-        /// the whole run with one error (NewApiAuthenticationFailed, JournalUnwritable), so the channel that met it
+        /// the whole run with one error (NewApiAuthenticationFailed, NewApiPermissionDenied, JournalUnwritable), so the channel that met it
         /// writes no error of its own.
         /// </summary>
         public static void WriteRecord(Cmdlet cmdlet, NewApiSyncResult result, string failedErrorId, bool writeObject = true)

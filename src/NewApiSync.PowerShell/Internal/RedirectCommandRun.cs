@@ -22,7 +22,7 @@ namespace NewApiSync.PowerShell.Internal
             }
             catch (ArgumentException ex)
             {
-                cmdlet.ThrowTerminatingError(ErrorRecords.Create("InvalidStandardModel", ErrorCategory.InvalidArgument, ex.Message, request.StandardModels, "Give standard model names such as 'gpt-4o' or 'claude-4.5-sonnet' (Get-NewApiStandardModel lists the built-in ones).", ex));
+                throw cmdlet.Terminate(ErrorRecords.Create("InvalidStandardModel", ErrorCategory.InvalidArgument, ex.Message, request.StandardModels, "Give standard model names such as 'gpt-4o' or 'claude-4.5-sonnet' (Get-NewApiStandardModel lists the built-in ones).", ex));
             }
 
             // Standard names some channel could serve; the rest, unless built in, are likely typos and are warned about once.
