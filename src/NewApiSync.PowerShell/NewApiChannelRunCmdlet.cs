@@ -65,6 +65,15 @@ namespace NewApiSync.PowerShell
         /// <summary>The given ids, or null for the whole site.</summary>
         protected IReadOnlyList<int>? SelectedIds => HasSelection ? _ids : null;
 
+        /// <summary>Points <paramref name="request"/> at this command's channels: those given, or the whole site.</summary>
+        protected T ForSelection<T>(T request) where T : Engine.Runs.ChannelRunRequest
+        {
+            request.Mode = SelectionMode;
+            request.Channels = SelectedChannels;
+            request.ChannelIds = SelectedIds;
+            return request;
+        }
+
         protected override void ProcessRecord()
         {
             switch (ParameterSetName)

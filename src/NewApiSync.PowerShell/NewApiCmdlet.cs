@@ -14,13 +14,9 @@ namespace NewApiSync.PowerShell
     public abstract class NewApiCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-        private PipelineDispatcher? _dispatcher;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
         protected CancellationToken CancelToken => _stopping.Token;
-
-        /// <summary>The dispatcher of the work in progress (null outside <see cref="RunOnWorker{T}"/>).</summary>
-        internal PipelineDispatcher? Dispatcher => _dispatcher;
 
         /// <summary>
         /// Runs <paramref name="work"/> on a worker thread. Its log (verbose/debug/warning) and anything it posts are
@@ -30,16 +26,8 @@ namespace NewApiSync.PowerShell
         {
             using var dispatcher = new PipelineDispatcher();
             var log = new CmdletLog(this, dispatcher);
-            _dispatcher = dispatcher;
-            try
-            {
-                Task<T> task = Task.Run(() => work(log, dispatcher, _stopping.Token));
-                return dispatcher.Run(task, _stopping);
-            }
-            finally
-            {
-                _dispatcher = null;
-            }
+            Task<T> task = Task.Run(() => work(log, dispatcher, _stopping.Token));
+            return dispatcher.Run(task, _stopping);
         }
 
         internal T RunOnWorker<T>(Func<INewApiLog, CancellationToken, Task<T>> work) => RunOnWorker((log, _, ct) => work(log, ct));

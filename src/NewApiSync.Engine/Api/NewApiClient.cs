@@ -274,15 +274,6 @@ namespace NewApiSync.Engine.Api
             }
         }
 
-        /// <summary>GET /api/channel/search?keyword=: channels whose id, name or base URL match.</summary>
-        public async Task<IReadOnlyList<Channel>> SearchChannelsAsync(string keyword, CancellationToken cancellationToken)
-        {
-            string path = "/api/channel/search?keyword=" + Uri.EscapeDataString(keyword ?? string.Empty);
-            using ApiReply reply = await SendAsync(HttpMethod.Get, path, null, authenticated: true, cancellationToken).ConfigureAwait(false);
-            JsonElement items = reply.Data.ValueKind == JsonValueKind.Object && reply.Data.TryGetProperty("items", out JsonElement inner) ? inner : reply.Data;
-            return items.ValueKind == JsonValueKind.Null ? Array.Empty<Channel>() : ChannelJson.ReadChannelArray(items, "GET " + path);
-        }
-
         /// <summary>The longest model name accepted from an upstream list (documented in about_NewApiSync).</summary>
         public const int MaxModelNameLength = 512;
 

@@ -91,20 +91,6 @@ namespace NewApiSync.Engine.Redirect
 
         internal bool IsSkip { get; init; }
 
-        /// <summary>The reason a standard name got no entry, or null when it got one or was not planned.</summary>
-        public RedirectSkipReason? UnmatchedReason(string standardName)
-        {
-            foreach (var skip in Unmatched)
-            {
-                if (string.Equals(skip.Key, standardName, StringComparison.Ordinal))
-                {
-                    return skip.Value;
-                }
-            }
-
-            return null;
-        }
-
         /// <summary>The write this plan needs, holding only the changed fields; null when nothing changed.</summary>
         public ChannelUpdate? ToUpdate() => Changed
             ? new ChannelUpdate(ChannelId)

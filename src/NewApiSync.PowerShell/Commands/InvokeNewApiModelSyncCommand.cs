@@ -125,9 +125,7 @@ namespace NewApiSync.PowerShell.Commands
             {
                 case InputObjectSet:
                 case IdSet:
-                    request.Mode = SelectionMode;
-                    request.Channels = SelectedChannels;
-                    request.ChannelIds = SelectedIds;
+                    ForSelection(request);
                     break;
                 case FailedOnlySet:
                     var (last, unfinished) = decisions.FailedOnlyTargets();

@@ -43,19 +43,16 @@ namespace NewApiSync.PowerShell.Commands
 
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
-            var request = new ModelRedirectRequest
+            var request = ForSelection(new ModelRedirectRequest
             {
                 Kind = RunKind.Redirect,
-                Mode = SelectionMode,
-                Channels = SelectedChannels,
-                ChannelIds = SelectedIds,
                 StandardModels = StandardModel,
                 IncludeDisabled = IncludeDisabled,
                 Force = Force,
                 PruneMissingTargets = ParameterOrSetting(nameof(PruneMissingTargets), PruneMissingTargets, settings.PruneMissingTargets),
                 WhatIf = IsWhatIf,
                 Options = new ModelRedirectService(connection, settings).DefaultOptions(),
-            };
+            });
             RedirectCommandRun.Run(this, connection, settings, request, "Redirecting standard model names", "ChannelRedirectFailed");
         }
     }

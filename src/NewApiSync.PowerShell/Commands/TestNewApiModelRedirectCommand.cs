@@ -33,16 +33,13 @@ namespace NewApiSync.PowerShell.Commands
         {
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
-            var request = new MappingCheckRequest
+            var request = ForSelection(new MappingCheckRequest
             {
-                Mode = SelectionMode,
-                Channels = SelectedChannels,
-                ChannelIds = SelectedIds,
                 Upstream = Upstream,
                 Fix = Fix,
                 WhatIf = IsWhatIf,
                 Options = new MappingCheckService(connection, settings).DefaultOptions(),
-            };
+            });
 
             ChannelRunCommand.Run(this, connection, Fix ? "Repairing model redirects" : "Checking model redirects", writeRecord: null, scheduled: false,
                 (log, callbacks, dispatcher, ct) => new MappingCheckService(connection, settings, log).RunAsync(request, callbacks,

@@ -108,7 +108,7 @@ namespace NewApiSync.PowerShell.Internal
             }
         }
 
-        // GET /api/channel/7 and fetch_models/7 name one channel; the list and search do not.
+        // GET /api/channel/7 and fetch_models/7 name one channel; the list does not.
         private static bool IsOneChannelRequest(string request)
         {
             int query = request.IndexOf('?');
