@@ -10,7 +10,7 @@ using System.Text.Json;
 namespace NewApiSync.Sandbox
 {
     /// <summary>
-    /// New API's admin routes as shared/newapi-admin-api.md describes them: the envelope, both list generations,
+    /// New API's admin routes as docs/newapi-admin-api.md describes them: the envelope, both list generations,
     /// both styles of auth failure, partial updates that skip zero values, and injected faults.
     /// </summary>
     internal sealed class SandboxApi

@@ -21,7 +21,7 @@ using Polly.Timeout;
 namespace NewApiSync.Engine.Api
 {
     /// <summary>
-    /// The admin API of one New API site, as described in shared/newapi-admin-api.md, across its server generations.
+    /// The admin API of one New API site, as described in docs/newapi-admin-api.md, across its server generations.
     /// Every call goes through the run's <see cref="RequestThrottle"/>; a 429 pauses all callers and is retried here
     /// (it is not a failure of the channel); every other failure surfaces as a classified <see cref="NewApiException"/>.
     /// </summary>

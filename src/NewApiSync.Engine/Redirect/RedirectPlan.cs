@@ -60,10 +60,10 @@ namespace NewApiSync.Engine.Redirect
         public IReadOnlyList<KeyValuePair<string, RedirectSkipReason>> Unmatched { get; internal init; } = NoSkips;
 
         /// <summary>Names appended to models (the standard names that now route to this channel).</summary>
-        public IReadOnlyList<string> ModelsAdded { get; internal init; } = NoNames;
+        public IReadOnlyList<string> AddedModels { get; internal init; } = NoNames;
 
         /// <summary>Names removed from models (the aliases a clear takes away).</summary>
-        public IReadOnlyList<string> ModelsRemoved { get; internal init; } = NoNames;
+        public IReadOnlyList<string> RemovedModels { get; internal init; } = NoNames;
 
         /// <summary>Mapping keys dropped by a clear or a prune, in mapping order.</summary>
         public IReadOnlyList<string> RemovedMappingKeys { get; internal init; } = NoNames;
@@ -132,8 +132,8 @@ namespace NewApiSync.Engine.Redirect
             }
 
             AddList(parts, "remove mapping entries", RemovedMappingKeys);
-            AddList(parts, "add to models", ModelsAdded);
-            AddList(parts, "remove from models", ModelsRemoved);
+            AddList(parts, "add to models", AddedModels);
+            AddList(parts, "remove from models", RemovedModels);
             return string.Join("; ", parts);
         }
 

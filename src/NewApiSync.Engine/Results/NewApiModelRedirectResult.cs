@@ -45,9 +45,9 @@ namespace NewApiSync.Engine.Results
         /// <summary>Standard names that needed no entry: the channel lists them already, or its mapping already sends them to the chosen model.</summary>
         public NameList AlreadyServed { get; set; } = NameList.Empty;
 
-        public NameList ModelsAdded { get; set; } = NameList.Empty;
+        public NameList AddedModels { get; set; } = NameList.Empty;
 
-        public NameList ModelsRemoved { get; set; } = NameList.Empty;
+        public NameList RemovedModels { get; set; } = NameList.Empty;
 
         /// <summary>Mapping keys a clear or prune removed.</summary>
         public NameList MappingKeysRemoved { get; set; } = NameList.Empty;
@@ -96,8 +96,8 @@ namespace NewApiSync.Engine.Results
                 Replaced = plan.Replaced,
                 Unmatched = ModelMapping.From(plan.Unmatched.Where(u => !IsServed(u.Value)).Select(u => new KeyValuePair<string, string>(u.Key, u.Value.ToString()))),
                 AlreadyServed = plan.Unmatched.Where(u => IsServed(u.Value)).Select(u => u.Key).ToArray(),
-                ModelsAdded = plan.ModelsAdded.ToArray(),
-                ModelsRemoved = plan.ModelsRemoved.ToArray(),
+                AddedModels = plan.AddedModels.ToArray(),
+                RemovedModels = plan.RemovedModels.ToArray(),
                 MappingKeysRemoved = plan.RemovedMappingKeys.ToArray(),
                 Mapping = plan.NewMapping,
                 OldModelMapping = plan.OldMappingRaw,

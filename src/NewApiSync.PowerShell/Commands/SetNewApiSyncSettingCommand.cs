@@ -23,7 +23,7 @@ namespace NewApiSync.PowerShell.Commands
         private static readonly string[] SettingNames =
         {
             nameof(AutoSync), nameof(Interval), nameof(Concurrency), nameof(MaxRetries), nameof(RequestsPerMinute), nameof(Burst),
-            nameof(ChannelTimeoutSec), nameof(IncludeModel), nameof(ExcludeModel), nameof(StandardModels), nameof(RedirectAfterSync),
+            nameof(ChannelTimeoutSec), nameof(IncludeModel), nameof(ExcludeModel), nameof(StandardModel), nameof(RedirectAfterSync),
             nameof(PruneMissingTargets), nameof(HistoryRetention), nameof(ShrinkGuardPercent), nameof(SyncMode), nameof(KeepModel),
             nameof(ExcludeChannel), nameof(SkipDisabledChannels),
         };
@@ -69,11 +69,15 @@ namespace NewApiSync.PowerShell.Commands
         [AllowEmptyCollection]
         public string[] ExcludeModel { get; set; } = Array.Empty<string>();
 
-        /// <summary>Standard names for New-NewApiModelRedirect; empty = the built-in list.</summary>
+        /// <summary>
+        /// Standard names for New-NewApiModelRedirect (the StandardModels setting); empty = the built-in list. Singular
+        /// like New-NewApiModelRedirect -StandardModel; the earlier name stays an alias.
+        /// </summary>
         [Parameter]
+        [Alias("StandardModels")]
         [AllowEmptyCollection]
         [ArgumentCompleter(typeof(StandardModelCompleter))]
-        public string[] StandardModels { get; set; } = Array.Empty<string>();
+        public string[] StandardModel { get; set; } = Array.Empty<string>();
 
         [Parameter]
         public bool RedirectAfterSync { get; set; }
@@ -131,8 +135,9 @@ namespace NewApiSync.PowerShell.Commands
             foreach (string name in SettingNames.Where(MyInvocation.BoundParameters.ContainsKey))
             {
                 object? value = MyInvocation.BoundParameters[name];
-                typeof(SyncSettings).GetProperty(name)!.SetValue(updated, value is SwitchParameter s ? s.IsPresent : value);
-                changes.Add($"{name} = {Describe(value)}");
+                string setting = SettingOf(name);
+                typeof(SyncSettings).GetProperty(setting)!.SetValue(updated, value is SwitchParameter s ? s.IsPresent : value);
+                changes.Add($"{setting} = {Describe(value)}");
             }
 
             IReadOnlyList<string> problems = updated.Validate();
@@ -169,6 +174,10 @@ namespace NewApiSync.PowerShell.Commands
                 WriteObject(updated);
             }
         }
+
+        /// <summary>The setting a parameter saves: its own name, except -StandardModel (singular, as parameters are) for StandardModels.</summary>
+        private static string SettingOf(string parameter) =>
+            parameter == nameof(StandardModel) ? nameof(SyncSettings.StandardModels) : parameter;
 
         private static string Describe(object? value) => value switch
         {
