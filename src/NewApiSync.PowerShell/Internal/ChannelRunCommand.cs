@@ -116,7 +116,7 @@ namespace NewApiSync.PowerShell.Internal
                 cmdlet.WriteObject(result);
             }
 
-            if (result.Status == ChannelResultStatus.Failed && result.ErrorKind is not (NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden or NewApiErrorKind.JournalUnwritable))
+            if (result.Status == ChannelResultStatus.Failed && !(result.ErrorKind is NewApiErrorKind kind && NewApiException.IsFatalForRunKind(kind)))
             {
                 cmdlet.WriteError(ErrorRecords.ForFailedChannel(result.ChannelId, result.ChannelName, result.ErrorKind, result.Error, result.HttpStatus, result, failedErrorId));
             }
