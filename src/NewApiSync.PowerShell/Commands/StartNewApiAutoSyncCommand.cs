@@ -15,7 +15,7 @@ namespace NewApiSync.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "NewApiAutoSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(NewApiSyncRun))]
-    public sealed class StartNewApiAutoSyncCommand : NewApiConnectedCmdlet
+    public sealed class StartNewApiAutoSyncCommand : NewApiRunCmdlet
     {
         /// <summary>How often to check whether a run is due.</summary>
         [Parameter]
@@ -30,7 +30,7 @@ namespace NewApiSync.PowerShell.Commands
             while (!CancelToken.IsCancellationRequested)
             {
                 SyncSettings settings = LoadSettings(dataRoot);
-                var service = new ModelSyncService(connection, settings, new PipelineThreadLog(this));
+                var service = new ModelSyncService(connection, settings, Log);
                 AutoSyncSchedule schedule = service.Schedule();
                 if (!schedule.Enabled)
                 {
@@ -55,7 +55,7 @@ namespace NewApiSync.PowerShell.Commands
                         PruneMissingTargets = settings.PruneMissingTargets,
                     };
                     // One summary per run: a service log gets one line per run, not a table per channel (Get-NewApiSyncHistory has those).
-                    NewApiSyncRun? run = InvokeNewApiModelSyncCommand.Run(this, connection, settings, request, scheduled: true, writeResults: false);
+                    NewApiSyncRun? run = RunSync(service, request, scheduled: true, writeResults: false);
                     if (run is not null)
                     {
                         WriteObject(run);
