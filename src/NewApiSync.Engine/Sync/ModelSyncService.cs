@@ -81,7 +81,8 @@ namespace NewApiSync.Engine.Sync
             return last is null ? (null, Array.Empty<int>()) : (last, Journal.UnfinishedChannelIds(last.RunId));
         }
 
-        public AutoSyncSchedule Schedule() => new AutoSyncSchedule(Settings, Journal.LastRun(RunKind.Sync, fullRunsOnly: true));
+        /// <summary>The scheduled-sync decision from the settings and the journal's last full run, on this service's clock.</summary>
+        public AutoSyncSchedule Schedule() => new AutoSyncSchedule(Settings, Journal.LastRun(RunKind.Sync, fullRunsOnly: true), Time);
 
         /// <summary>
         /// Runs a sync. Throws <see cref="NewApiException"/> RunInProgress when another run holds the site, the first

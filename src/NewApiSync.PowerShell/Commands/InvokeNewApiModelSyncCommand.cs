@@ -149,7 +149,7 @@ namespace NewApiSync.PowerShell.Commands
                     break;
                 case IfDueSet:
                     AutoSyncSchedule schedule = service.Schedule();
-                    DateTimeOffset now = DateTimeOffset.UtcNow;
+                    DateTimeOffset now = schedule.Now;
                     WriteVerbose(schedule.Describe(now));
                     if (!schedule.IsDue(now))
                     {

@@ -38,7 +38,7 @@ namespace NewApiSync.PowerShell.Commands
                         "Auto-sync is off, so there is nothing to schedule.", connection, "Turn it on with Set-NewApiSyncSetting -AutoSync $true (and -Interval), then start again."));
                 }
 
-                DateTimeOffset now = DateTimeOffset.UtcNow;
+                DateTimeOffset now = schedule.Now;
                 WriteVerbose(schedule.Describe(now));
                 // -WhatIf previews the next run now rather than waiting, possibly hours, for it to be due.
                 if (schedule.IsDue(now) || IsWhatIf)
@@ -74,13 +74,7 @@ namespace NewApiSync.PowerShell.Commands
                 }
 
                 // Not due, or another run holds the site: check again later.
-                TimeSpan wait = TimeSpan.FromSeconds(CheckIntervalSec);
-                if (schedule.NextRunAt is DateTimeOffset next && next > now && next - now < wait)
-                {
-                    wait = next - now;
-                }
-
-                CancelToken.WaitHandle.WaitOne(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+                CancelToken.WaitHandle.WaitOne(schedule.WaitBeforeNextCheck(TimeSpan.FromSeconds(CheckIntervalSec)));
             }
 
             throw new PipelineStoppedException();
