@@ -5,6 +5,7 @@ using System.Management.Automation;
 using NewApiSync.Engine.Channels;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Site;
 using NewApiSync.PowerShell.Completion;
 using NewApiSync.PowerShell.Internal;
 

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Sync;
 using NewApiSync.PowerShell.Internal;
 

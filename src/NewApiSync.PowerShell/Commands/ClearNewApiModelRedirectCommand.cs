@@ -3,6 +3,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 
 namespace NewApiSync.PowerShell.Commands
 {

@@ -4,6 +4,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Sync;
 using NewApiSync.PowerShell.Completion;
 using NewApiSync.PowerShell.Internal;

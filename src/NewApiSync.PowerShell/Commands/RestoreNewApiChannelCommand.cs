@@ -6,6 +6,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Restore;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.PowerShell.Completion;
 using NewApiSync.PowerShell.Internal;
 

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Sync;
 using NewApiSync.PowerShell.Internal;
 

@@ -4,6 +4,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.PowerShell.Internal;
 
 namespace NewApiSync.PowerShell.Commands

@@ -2,7 +2,7 @@ using System;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
 
-namespace NewApiSync.Engine.Sync
+namespace NewApiSync.Engine.Site
 {
     /// <summary>
     /// When the next scheduled sync is due: AutoSync on, and Interval passed since the last full run finished
