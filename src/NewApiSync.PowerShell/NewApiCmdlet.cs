@@ -14,9 +14,19 @@ namespace NewApiSync.PowerShell
     public abstract class NewApiCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private CmdletLog? _log;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
         protected CancellationToken CancelToken => _stopping.Token;
+
+        /// <summary>
+        /// The engine's log for this invocation (verbose/debug/warning), usable on the pipeline thread and, during
+        /// <see cref="RunOnWorker{T}(Func{INewApiLog, PipelineDispatcher, CancellationToken, Task{T}})"/>, on its workers:
+        /// give it to the one engine service a command builds. First read it on the pipeline thread.
+        /// </summary>
+        internal INewApiLog Log => PipelineLog;
+
+        private CmdletLog PipelineLog => _log ??= new CmdletLog(this);
 
         /// <summary>
         /// Runs <paramref name="work"/> on a worker thread. Its log (verbose/debug/warning) and anything it posts are
@@ -25,9 +35,17 @@ namespace NewApiSync.PowerShell
         internal T RunOnWorker<T>(Func<INewApiLog, PipelineDispatcher, CancellationToken, Task<T>> work)
         {
             using var dispatcher = new PipelineDispatcher();
-            var log = new CmdletLog(this, dispatcher);
-            Task<T> task = Task.Run(() => work(log, dispatcher, _stopping.Token));
-            return dispatcher.Run(task, _stopping);
+            CmdletLog log = PipelineLog;
+            log.Dispatcher = dispatcher;
+            try
+            {
+                Task<T> task = Task.Run(() => work(log, dispatcher, _stopping.Token));
+                return dispatcher.Run(task, _stopping);
+            }
+            finally
+            {
+                log.Dispatcher = null;
+            }
         }
 
         internal T RunOnWorker<T>(Func<INewApiLog, CancellationToken, Task<T>> work) => RunOnWorker((log, _, ct) => work(log, ct));

@@ -32,10 +32,6 @@ namespace NewApiSync.Engine.Redirect
         /// <summary>Just the names, in catalog order (what a <see cref="RedirectPlanner"/> takes).</summary>
         public static IReadOnlyList<string> Names => Entries.Select(e => e.Name).ToArray();
 
-        /// <summary>The standard names a redirect uses when none are given: the saved StandardModels setting, else the built-in list.</summary>
-        public static IReadOnlyList<string> ForSettings(Settings.SyncSettings settings) =>
-            settings.StandardModels is { Length: > 0 } saved ? saved : Names;
-
         private static IEnumerable<StandardModel> Vendor(string vendor, params string[] names) =>
             names.Select(name => new StandardModel(name, vendor));
     }

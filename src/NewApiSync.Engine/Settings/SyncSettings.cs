@@ -49,6 +49,13 @@ namespace NewApiSync.Engine.Settings
         /// <summary>Standard model names redirects map to (empty: the built-in list).</summary>
         public string[] StandardModels { get; set; } = Array.Empty<string>();
 
+        /// <summary>
+        /// The standard names a redirect uses when none are given: these, else the built-in list. A method, so the
+        /// settings file and Get-NewApiSyncSetting keep showing only what was saved.
+        /// </summary>
+        public IReadOnlyList<string> StandardModelsInUse() =>
+            StandardModels is { Length: > 0 } saved ? saved : Redirect.StandardModelCatalog.Names;
+
         /// <summary>Whether a sync run also creates model redirects.</summary>
         public bool RedirectAfterSync { get; set; }
 
