@@ -250,6 +250,29 @@ namespace NewApiSync.Engine.Tests.Reliability
         }
 
         [Fact]
+        public void The_Intent_Record_Of_A_Write_Keeps_What_The_Sync_Policies_Kept()
+        {
+            // A process killed mid-write leaves only the intent record: what AddOnly left pending, what KeepModel
+            // protected and what the server's ignore list held back must still be in it for History to show.
+            var planned = new NewApiSyncResult
+            {
+                RunId = "r1",
+                ChannelId = 1,
+                AddedModels = new[] { "gpt-5" },
+                PendingRemovals = new[] { "gpt-4-turbo" },
+                ProtectedModels = new[] { "gpt-4o-mini" },
+                IgnoredModels = new[] { "o1-preview" },
+            };
+
+            NewApiSyncResult intent = ChannelWritePipeline.IntentOf(planned);
+
+            Assert.True(intent.MayHaveWritten);
+            Assert.Equal(new[] { "gpt-4-turbo" }, intent.PendingRemovals);
+            Assert.Equal(new[] { "gpt-4o-mini" }, intent.ProtectedModels);
+            Assert.Equal(new[] { "o1-preview" }, intent.IgnoredModels);
+        }
+
+        [Fact]
         public async Task A_Write_Applied_But_Answered_Success_False_Is_Kept_As_May_Have_Written_And_Restored()
         {
             _server.Faults.Add(new SandboxFault(SandboxRoute.UpdateChannel, SandboxFaultKind.SuccessFalseAfterWrite, count: 5) { ChannelId = 1 });
