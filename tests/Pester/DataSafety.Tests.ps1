@@ -146,6 +146,10 @@ Describe 'Writes are planned on a fresh read and have an undo record first' {
         $result.MayHaveWritten | Should -BeTrue
         $result.NewModels | Should -Be (Get-SandboxModel -Sandbox $sbx -Id 1)
         $syncErrors[0].FullyQualifiedErrorId | Should -Match '^ChannelSyncFailed'
+        # The list view says so; a record whose write is known never shows the line.
+        ($result | Format-List | Out-String -Width 200) | Should -Match 'MayHaveWritten\s*:\s*True'
+        $known = [NewApiSync.Engine.Results.NewApiSyncResult]@{ ChannelId = 1; Status = 'Succeeded'; Changed = $true }
+        ($known | Format-List | Out-String -Width 200) | Should -Not -Match 'MayHaveWritten|Replanned'
 
         $sbx.Sandbox.Faults.Clear()
         $restored = Get-NewApiSyncHistory | Restore-NewApiChannel -Confirm:$false
