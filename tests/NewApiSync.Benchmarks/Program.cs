@@ -31,6 +31,12 @@ namespace NewApiSync.Benchmarks
                 return await Robustness.BigRepliesChildAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
             }
 
+            if (args.Length >= 2 && args[0] == "--journal-only")
+            {
+                // Issue 16: the journal -Search figure alone, cold and warm (optional third argument: the search text).
+                return QuietJournal.Measure(args[1], args.Length >= 3 ? args[2] : "channel-500");
+            }
+
             bool quick = args.Contains("--quick");
             bool scaleOnly = args.Contains("--scale-only"); // for investigating the scale figures alone
             bool robustnessOnly = args.Contains("--robustness-only"); // issue 12's rows alone, without the rest of the table

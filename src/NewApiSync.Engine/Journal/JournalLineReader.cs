@@ -1,6 +1,8 @@
 using System;
 using System.Buffers;
 using System.IO;
+using System.Runtime.CompilerServices;
+using NewApiSync.Engine.Internal;
 
 namespace NewApiSync.Engine.Journal
 {
@@ -32,7 +34,13 @@ namespace NewApiSync.Engine.Journal
         }
 
         /// <summary>The current line without its newline (empty when <see cref="Overlong"/>); valid until the next call.</summary>
-        public ReadOnlyMemory<byte> Line => Overlong ? ReadOnlyMemory<byte>.Empty : new ReadOnlyMemory<byte>(_line, 0, _lineLength);
+        public ReadOnlyMemory<byte> Line => Overlong ? ReadOnlyMemory<byte>.Empty
+            : _inChunkLength >= 0 ? new ReadOnlyMemory<byte>(_chunk, _inChunkStart, _inChunkLength)
+            : new ReadOnlyMemory<byte>(_line, 0, _lineLength);
+
+        // A line that lies wholly inside the current chunk is not copied (most lines): its place in the chunk, or -1.
+        private int _inChunkStart;
+        private int _inChunkLength = -1;
 
         /// <summary>False for a last line with no newline (its writer may have stopped mid-line).</summary>
         public bool Terminated { get; private set; }
@@ -44,8 +52,10 @@ namespace NewApiSync.Engine.Journal
         public long LineNumber { get; private set; }
 
         /// <summary>Moves to the next line; false at the end of what is read.</summary>
+        [MethodImpl(HotPath.Optimized)]
         public bool Next()
         {
+            _inChunkLength = -1;
             _lineLength = 0;
             Overlong = false;
             Terminated = false;
@@ -65,6 +75,17 @@ namespace NewApiSync.Engine.Journal
                 any = true;
                 int newline = Array.IndexOf(_chunk, (byte)'\n', _chunkStart, _chunkEnd - _chunkStart);
                 int end = newline >= 0 ? newline : _chunkEnd;
+                if (newline >= 0 && _lineLength == 0 && !Overlong && end - _chunkStart <= _maxLineBytes)
+                {
+                    // The whole line is in the chunk, which stays untouched until the next call.
+                    _inChunkStart = _chunkStart;
+                    _inChunkLength = end - _chunkStart;
+                    _chunkStart = newline + 1;
+                    Terminated = true;
+                    LineNumber++;
+                    return true;
+                }
+
                 Append(_chunkStart, end - _chunkStart);
                 _chunkStart = newline >= 0 ? newline + 1 : _chunkEnd;
                 if (newline >= 0)

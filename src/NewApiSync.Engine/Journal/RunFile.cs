@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using NewApiSync.Engine.Internal;
 using NewApiSync.Engine.Results;
 
 namespace NewApiSync.Engine.Journal
@@ -200,9 +202,12 @@ namespace NewApiSync.Engine.Journal
         /// <summary>
         /// Reads every line. Channel lines for which <paramref name="keep"/> is true are deserialized into
         /// <see cref="RunContents.Results"/>; all of them are counted. <paramref name="withText"/> makes the channel name and
-        /// error available to <paramref name="keep"/>. Null when the file has vanished (pruned meanwhile).
+        /// error available to <paramref name="keep"/>. With a <paramref name="search"/>, channel lines whose bytes cannot
+        /// hold the search text are not parsed at all (nor counted, nor checked for damage): only the results are complete.
+        /// Null when the file has vanished (pruned meanwhile).
         /// </summary>
-        public RunContents? Read(Func<JournalLine, bool> keep, bool withText, Action<string> warn)
+        [MethodImpl(HotPath.Optimized)]
+        public RunContents? Read(Func<JournalLine, bool> keep, bool withText, Action<string> warn, LineSearch? search = null)
         {
             if (SkipIfNotRegular(warn))
             {
@@ -219,10 +224,11 @@ namespace NewApiSync.Engine.Journal
                 using var lines = new JournalLineReader(stream, stream.Length, MaxLineBytes);
                 while (lines.Next())
                 {
-                    string problem = $"Journal file '{Path}' line {lines.LineNumber.ToString(CultureInfo.InvariantCulture)}";
+                    // Built only for a line that has a problem: a search reads 200,000 lines.
+                    string Problem() => $"Journal file '{Path}' line {lines.LineNumber.ToString(CultureInfo.InvariantCulture)}";
                     if (lines.Overlong)
                     {
-                        warn(problem + $" is longer than {MaxLineBytes / (1024 * 1024)} MiB, so it is not a journal line; skipped.");
+                        warn(Problem() + $" is longer than {MaxLineBytes / (1024 * 1024)} MiB, so it is not a journal line; skipped.");
                         continue;
                     }
 
@@ -233,17 +239,17 @@ namespace NewApiSync.Engine.Journal
 
                     try
                     {
-                        contents.Add(lines.Line, keep, withText);
+                        contents.Add(lines.Line, keep, withText, search);
                     }
                     catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
                     {
                         if (!lines.Terminated)
                         {
-                            tornLastLine = problem + " is incomplete (its writer stopped mid-line); skipped.";
+                            tornLastLine = Problem() + " is incomplete (its writer stopped mid-line); skipped.";
                         }
                         else
                         {
-                            warn(problem + $" cannot be read ({ex.Message}); skipped.");
+                            warn(Problem() + $" cannot be read ({ex.Message}); skipped.");
                         }
                     }
                 }
