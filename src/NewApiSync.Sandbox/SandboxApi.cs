@@ -355,14 +355,20 @@ namespace NewApiSync.Sandbox
                 return Envelope(200, false, error, null);
             }
 
-            string[] models = channel.UpstreamModels.Distinct(StringComparer.Ordinal).ToArray();
+            string[] models = channel.UpstreamModels;
             return Write(200, w =>
             {
                 WriteEnvelopeStart(w);
                 w.WriteStartArray("data");
+                // Each name once, as the server lists them (a per-thread set: this runs once per channel per pass).
+                HashSet<string> seen = _seenModels ??= new HashSet<string>(StringComparer.Ordinal);
+                seen.Clear();
                 foreach (string model in models)
                 {
-                    w.WriteStringValue(model);
+                    if (seen.Add(model))
+                    {
+                        w.WriteStringValue(model);
+                    }
                 }
 
                 w.WriteEndArray();
@@ -566,7 +572,10 @@ namespace NewApiSync.Sandbox
 
         private static SandboxReply Write(int status, Action<Utf8JsonWriter> body)
         {
-            using var buffer = new MemoryStream();
+            // One buffer per thread, reused: the sandbox runs inside the benchmarks it serves, and a growing stream per
+            // reply was a large share of a 10,000-channel pass's allocations (issue 16). Writing is synchronous.
+            MemoryStream buffer = _replyBuffer ??= new MemoryStream();
+            buffer.SetLength(0);
             using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             {
                 writer.WriteStartObject();
@@ -574,8 +583,21 @@ namespace NewApiSync.Sandbox
                 writer.WriteEndObject();
             }
 
-            return new SandboxReply(status, "application/json; charset=utf-8", buffer.ToArray());
+            byte[] bytes = buffer.ToArray();
+            if (buffer.Capacity > 1024 * 1024)
+            {
+                // A huge reply's buffer is not kept.
+                _replyBuffer = null;
+            }
+
+            return new SandboxReply(status, "application/json; charset=utf-8", bytes);
         }
+
+        [ThreadStatic]
+        private static MemoryStream? _replyBuffer;
+
+        [ThreadStatic]
+        private static HashSet<string>? _seenModels;
 
         private string Say(string chinese, string english) => _options.ChineseMessages ? chinese : english;
 

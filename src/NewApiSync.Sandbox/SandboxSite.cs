@@ -206,13 +206,16 @@ namespace NewApiSync.Sandbox
             int[] types = { 1, 14, 24, 43, 17, 26, 42, 20 };
             var random = new Random(seed);
             var site = new SandboxSite();
+            // Each vendor's names are made once and shared by its channels, as a real server holds its rows: the
+            // generated site is in the measured process (issue 16: 10,000 channels held 300 MB of copies of 2,440 names).
+            string[][] names = vendors.Select(vendor => Enumerable.Range(0, modelsPerChannel + 5).Select(m => ModelName(vendor, m)).ToArray()).ToArray();
             for (int i = 1; i <= count; i++)
             {
                 int v = (i - 1) % vendors.Length;
                 string prefix = vendors[v];
                 int offset = random.Next(0, 5);
-                var stored = Enumerable.Range(0, modelsPerChannel).Select(m => ModelName(prefix, m)).ToArray();
-                var upstream = Enumerable.Range(offset, modelsPerChannel).Select(m => ModelName(prefix, m)).ToArray();
+                var stored = new ArraySegment<string>(names[v], 0, modelsPerChannel);
+                var upstream = new ArraySegment<string>(names[v], offset, modelsPerChannel).ToArray();
                 site.Add(new SandboxChannel
                 {
                     Id = i,

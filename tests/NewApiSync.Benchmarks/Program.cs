@@ -37,6 +37,12 @@ namespace NewApiSync.Benchmarks
                 return QuietJournal.Measure(args[1], args.Length >= 3 ? args[2] : "channel-500");
             }
 
+            if (args.Length >= 2 && args[0] is "--whatif-profile" or "--fetch-profile")
+            {
+                // Issue 16: allocations of a -WhatIf pass (or of the sandbox serving fetch_models alone) by type.
+                return await AllocationProfile.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), fetchOnly: args[0] == "--fetch-profile");
+            }
+
             bool quick = args.Contains("--quick");
             bool scaleOnly = args.Contains("--scale-only"); // for investigating the scale figures alone
             bool robustnessOnly = args.Contains("--robustness-only"); // issue 12's rows alone, without the rest of the table
