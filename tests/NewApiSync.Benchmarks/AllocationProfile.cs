@@ -55,11 +55,19 @@ namespace NewApiSync.Benchmarks
             var options = new RunOptions { Concurrency = 8, RequestsPerMinute = RunOptions.MaxRequestsPerMinute, Burst = RunOptions.MaxBurst };
             var connection = EndToEnd.ConnectForProfile(server);
             IReadOnlyList<Channel> listed;
+            GC.Collect();
+            long listStart = GC.GetTotalAllocatedBytes(precise: true);
+            ticks.On = true;
             using (RunContext context = RunContext.Create(connection, options))
             {
                 listed = await SiteRunScope.ListAllAsync(context, CancellationToken.None);
             }
 
+            ticks.On = false;
+            long listAllocated = GC.GetTotalAllocatedBytes(precise: true) - listStart;
+            Console.WriteLine($"List, {channels} channels: allocated {listAllocated / 1048576.0:0.0} MiB; peak working set {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0.0} MiB");
+            Print(ticks);
+            ticks.ByType.Clear();
             GC.Collect();
             long before = GC.GetTotalAllocatedBytes(precise: true);
             ticks.On = true;
@@ -85,13 +93,17 @@ namespace NewApiSync.Benchmarks
             ticks.On = false;
             long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
             Console.WriteLine($"{(fetchOnly ? "fetch_models alone" : "-WhatIf pass")}, {channels} channels: allocated {allocated / 1048576.0:0.0} MiB ({allocated / channels / 1024.0:0.0} KiB per channel); peak working set {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0.0} MiB");
+            Print(ticks);
+            return 0;
+        }
+
+        private static void Print(Ticks ticks)
+        {
             long sampled = ticks.ByType.Values.Sum();
-            foreach (KeyValuePair<string, long> type in ticks.ByType.OrderByDescending(t => t.Value).Take(40))
+            foreach (KeyValuePair<string, long> type in ticks.ByType.OrderByDescending(t => t.Value).Take(15))
             {
                 Console.WriteLine($"  {type.Value / 1048576.0,8:0.0} MiB {100.0 * type.Value / Math.Max(1, sampled),5:0.0} %  {type.Key}");
             }
-
-            return 0;
         }
     }
 }

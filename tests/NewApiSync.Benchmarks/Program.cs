@@ -43,6 +43,12 @@ namespace NewApiSync.Benchmarks
                 return await AllocationProfile.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), fetchOnly: args[0] == "--fetch-profile");
             }
 
+            if (args.Contains("--redirect-only"))
+            {
+                // Issue 16: the RedirectPlanner figure alone, with a Stopwatch.
+                return QuietJournal.MeasureRedirect();
+            }
+
             bool quick = args.Contains("--quick");
             bool scaleOnly = args.Contains("--scale-only"); // for investigating the scale figures alone
             bool robustnessOnly = args.Contains("--robustness-only"); // issue 12's rows alone, without the rest of the table
