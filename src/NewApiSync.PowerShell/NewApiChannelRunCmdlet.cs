@@ -1,8 +1,13 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using NewApiSync.Engine.Channels;
+using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Site;
 using NewApiSync.PowerShell.Completion;
+using NewApiSync.PowerShell.Internal;
 
 namespace NewApiSync.PowerShell
 {
@@ -15,7 +20,7 @@ namespace NewApiSync.PowerShell
     /// matched nothing) or objects that fail to bind must never widen the run to the whole site.
     /// </para>
     /// </summary>
-    public abstract class NewApiChannelRunCmdlet : NewApiConnectedCmdlet
+    public abstract class NewApiChannelRunCmdlet : NewApiRunCmdlet
     {
         public const string AllSet = "All";
         public const string InputObjectSet = "InputObject";
@@ -75,6 +80,56 @@ namespace NewApiSync.PowerShell
                 case IdSet:
                     _ids.AddRange(Id);
                     break;
+            }
+        }
+
+        /// <summary>
+        /// A redirect or clear run (New-/Clear-NewApiModelRedirect): its own output type, one non-terminating error per
+        /// failed channel. Blank or duplicate standard names are refused before anything is sent; standard names that
+        /// no channel serves and that are not built in are likely typos and are warned about once.
+        /// </summary>
+        protected void RunRedirect(ModelRedirectService service, ModelRedirectRequest request, string activity, string failedErrorId)
+        {
+            try
+            {
+                service.Validate(request);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("InvalidStandardModel", ErrorCategory.InvalidArgument, ex.Message, request.StandardModels, "Give standard model names such as 'gpt-4o' or 'claude-4.5-sonnet' (Get-NewApiStandardModel lists the built-in ones).", ex));
+            }
+
+            // Standard names some channel could serve.
+            var served = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            try
+            {
+                RunChannels<NewApiModelRedirectResult>(activity, (callbacks, output, ct) => service.RunAsync(request, callbacks, output, ct), output =>
+                {
+                    served.UnionWith(output.Added.Keys);
+                    served.UnionWith(output.AlreadyServed);
+                    WriteObject(output);
+                    if (output.Status == RedirectStatus.Failed)
+                    {
+                        WriteError(ErrorRecords.ForFailedChannel(output.ChannelId, output.ChannelName, output.ErrorKind, output.Error, output.HttpStatus, output, failedErrorId));
+                    }
+                });
+            }
+            finally
+            {
+                if (request.Kind == RunKind.Redirect)
+                {
+                    WarnUnknown(service.StandardModelsFor(request), served);
+                }
+            }
+        }
+
+        private void WarnUnknown(IReadOnlyList<string> standardModels, HashSet<string> served)
+        {
+            var builtIn = new HashSet<string>(StandardModelCatalog.Names, StringComparer.OrdinalIgnoreCase);
+            string[] unknown = standardModels.Where(name => !builtIn.Contains(name) && !served.Contains(name)).ToArray();
+            if (unknown.Length > 0)
+            {
+                WriteWarning($"No channel serves the standard model name{(unknown.Length == 1 ? string.Empty : "s")} {string.Join(", ", unknown.Select(n => "'" + DisplayText.Safe(n) + "'"))}, and {(unknown.Length == 1 ? "it is" : "they are")} not built in. Check the spelling: Get-NewApiStandardModel lists the built-in names.");
             }
         }
     }

@@ -15,6 +15,7 @@ namespace NewApiSync.PowerShell
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private PipelineDispatcher? _dispatcher;
+        private CmdletLog? _log;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
         protected CancellationToken CancelToken => _stopping.Token;
@@ -23,13 +24,23 @@ namespace NewApiSync.PowerShell
         internal PipelineDispatcher? Dispatcher => _dispatcher;
 
         /// <summary>
+        /// The engine's log for this invocation (verbose/debug/warning), usable on the pipeline thread and, during
+        /// <see cref="RunOnWorker{T}(Func{INewApiLog, PipelineDispatcher, CancellationToken, Task{T}})"/>, on its workers:
+        /// give it to the one engine service a command builds. First read it on the pipeline thread.
+        /// </summary>
+        internal INewApiLog Log => PipelineLog;
+
+        private CmdletLog PipelineLog => _log ??= new CmdletLog(this);
+
+        /// <summary>
         /// Runs <paramref name="work"/> on a worker thread. Its log (verbose/debug/warning) and anything it posts are
         /// written on this (pipeline) thread as they arrive; returns the work's result or rethrows its exception.
         /// </summary>
         internal T RunOnWorker<T>(Func<INewApiLog, PipelineDispatcher, CancellationToken, Task<T>> work)
         {
             using var dispatcher = new PipelineDispatcher();
-            var log = new CmdletLog(this, dispatcher);
+            CmdletLog log = PipelineLog;
+            log.Dispatcher = dispatcher;
             _dispatcher = dispatcher;
             try
             {
@@ -39,6 +50,7 @@ namespace NewApiSync.PowerShell
             finally
             {
                 _dispatcher = null;
+                log.Dispatcher = null;
             }
         }
 

@@ -11,6 +11,7 @@ using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Sync;
 using NewApiSync.Sandbox;
 using static NewApiSync.Benchmarks.Report;
@@ -67,7 +68,7 @@ namespace NewApiSync.Benchmarks
             IReadOnlyList<Channel> listed;
             using (RunContext context = RunContext.Create(connection, options))
             {
-                listed = await SiteRunScope.ListAllAsync(context, CancellationToken.None);
+                listed = await ChannelTargets.ListAllAsync(context, CancellationToken.None);
             }
 
             // The production entry point, with the channels "piped in" so the timed part is the sync pass alone.
@@ -126,7 +127,7 @@ namespace NewApiSync.Benchmarks
             IReadOnlyList<ChannelTarget> targets;
             using (RunContext context = RunContext.Create(connection, options))
             {
-                targets = (await SiteRunScope.ListAllAsync(context, CancellationToken.None)).Select(c => new ChannelTarget(c)).ToArray();
+                targets = (await ChannelTargets.ListAllAsync(context, CancellationToken.None)).Select(c => new ChannelTarget(c)).ToArray();
             }
 
             double listSeconds = clock.Elapsed.TotalSeconds;

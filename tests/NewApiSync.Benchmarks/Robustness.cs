@@ -34,7 +34,7 @@ namespace NewApiSync.Benchmarks
             using (RunContext context = RunContext.Create(Connect(server), options))
             {
                 var runner = new ModelSyncRunner(context, new SyncPlanner());
-                IReadOnlyList<ChannelTarget> targets = (await SiteRunScope.ListAllAsync(context, CancellationToken.None)).Select(c => new ChannelTarget(c)).ToArray();
+                IReadOnlyList<ChannelTarget> targets = (await ChannelTargets.ListAllAsync(context, CancellationToken.None)).Select(c => new ChannelTarget(c)).ToArray();
                 var callbacks = new RunCallbacks { Confirm = (_, _) => Task.FromResult(true) };
                 run = await runner.RunAsync(new NewApiSyncRun { RunId = RunIds.New(DateTimeOffset.UtcNow), BaseUrl = server.BaseUrl, UserId = server.UserId, StartedAt = DateTimeOffset.UtcNow },
                     targets, NullRunRecorder.Instance, callbacks, CancellationToken.None);
@@ -117,7 +117,7 @@ namespace NewApiSync.Benchmarks
             using (RunContext context = RunContext.Create(Connect(server), options))
             {
                 var runner = new ModelSyncRunner(context, new SyncPlanner());
-                IReadOnlyList<ChannelTarget> targets = (await SiteRunScope.ListAllAsync(context, CancellationToken.None)).Select(c => new ChannelTarget(c)).ToArray();
+                IReadOnlyList<ChannelTarget> targets = (await ChannelTargets.ListAllAsync(context, CancellationToken.None)).Select(c => new ChannelTarget(c)).ToArray();
                 run = await runner.RunAsync(new NewApiSyncRun { RunId = RunIds.New(DateTimeOffset.UtcNow), BaseUrl = server.BaseUrl, UserId = server.UserId, StartedAt = DateTimeOffset.UtcNow },
                     targets, NullRunRecorder.Instance, new RunCallbacks(), CancellationToken.None);
             }

@@ -8,6 +8,7 @@ using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Storage;
 using NewApiSync.Engine.Sync;
 

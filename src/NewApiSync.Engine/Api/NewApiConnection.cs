@@ -87,7 +87,7 @@ namespace NewApiSync.Engine.Api
         public DateTimeOffset ConnectedAt { get; set; } = DateTimeOffset.UtcNow;
 
         /// <summary>Identifies the site's journal: the site's identity (the same for every spelling of its URL) and user id, never the token.</summary>
-        public string SiteKey => Storage.DataDirectory.SiteKey(BaseUrl, UserId);
+        public string SiteKey => SiteAddress.SiteKey(BaseUrl, UserId);
 
         public bool IsInsecureTransport => SiteAddress.IsInsecure(BaseUri);
 

@@ -52,6 +52,13 @@ namespace NewApiSync.Engine.Api
         }
 
         /// <summary>
+        /// The site key: the site's <see cref="Identity"/> (one text for every spelling of the same site), '#', user id.
+        /// It names the site's journal and history folder; never the token.
+        /// </summary>
+        public static string SiteKey(string baseUrl, int userId) =>
+            Identity(baseUrl) + "#" + userId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>
         /// The site's identity: one text for every spelling of the same New API site, which keys its run lock and its
         /// history. It is the normalized base URL (scheme, host, port unless default, path, no trailing slash), in lower
         /// case, with the host made canonical:

@@ -58,7 +58,7 @@ namespace NewApiSync.Engine.Redirect
             result.Attempts = 1;
             // A channel known only by id is read here, right before its write: that read is the fresh one.
             bool fresh = target.Channel is null;
-            Channel first = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
+            Channel first = await ChannelTargets.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
             result = await pipeline.RunAsync(first, fresh, Plan, result, callbacks, cancellationToken).ConfigureAwait(false);
             if (result.Changed)
             {
@@ -82,7 +82,7 @@ namespace NewApiSync.Engine.Redirect
             RedirectPlan plan = _planner is not null
                 ? _planner.Plan(channel, _request.Force, _request.PruneMissingTargets)
                 : ClearPlanner.Plan(channel, _request.KeepModels);
-            _outputs[channel.Id] = NewApiModelRedirectResult.FromPlan(plan, result.RunId);
+            _outputs[channel.Id] = plan.ToResult(result.RunId);
             result.AddedModels = plan.ModelsAdded.ToArray();
             result.RemovedModels = plan.ModelsRemoved.ToArray();
             result.Reason = plan.Reason;

@@ -166,5 +166,29 @@ namespace NewApiSync.Engine.Redirect
             string more = names.Count > MaxNamed ? $", \u2026 (+{names.Count - MaxNamed} more)" : string.Empty;
             parts.Add($"{what} ({names.Count}): {named}{more}");
         }
+
+        /// <summary>The command output this plan leads to if its write (when it needs one) succeeds.</summary>
+        public NewApiModelRedirectResult ToResult(string runId) => new NewApiModelRedirectResult
+        {
+            RunId = runId ?? string.Empty,
+            ChannelId = ChannelId,
+            ChannelName = ChannelName,
+            Status = Status,
+            Added = Added,
+            Replaced = Replaced,
+            Unmatched = ModelMapping.From(Unmatched.Where(u => !IsServed(u.Value)).Select(u => new KeyValuePair<string, string>(u.Key, u.Value.ToString()))),
+            AlreadyServed = Unmatched.Where(u => IsServed(u.Value)).Select(u => u.Key).ToArray(),
+            ModelsAdded = ModelsAdded.ToArray(),
+            ModelsRemoved = ModelsRemoved.ToArray(),
+            MappingKeysRemoved = RemovedMappingKeys.ToArray(),
+            Mapping = NewMapping,
+            OldModelMapping = OldMappingRaw,
+            NewModelMapping = MappingChanged ? NewMapping!.ToJson() : null,
+            Reason = Reason,
+            Error = Error,
+            ErrorKind = ErrorKind,
+        };
+
+        private static bool IsServed(RedirectSkipReason reason) => reason is RedirectSkipReason.AlreadyPresent or RedirectSkipReason.AlreadyMapped;
     }
 }

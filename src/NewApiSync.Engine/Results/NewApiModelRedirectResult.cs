@@ -3,13 +3,12 @@ using System.Collections.Generic;
 using System.Linq;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Channels;
-using NewApiSync.Engine.Redirect;
 
 namespace NewApiSync.Engine.Results
 {
     /// <summary>
-    /// One channel's outcome of New-NewApiModelRedirect or Clear-NewApiModelRedirect. <see cref="FromPlan"/> fills the
-    /// planned part; the cmdlet then records what the write did (status, HTTP status, attempts, times).
+    /// One channel's outcome of New-NewApiModelRedirect or Clear-NewApiModelRedirect. The redirect plan fills the planned
+    /// part (RedirectPlan.ToResult); the run then records what the write did (status, HTTP status, attempts, times).
     /// </summary>
     public sealed class NewApiModelRedirectResult
     {
@@ -37,7 +36,7 @@ namespace NewApiSync.Engine.Results
         public ModelMapping Replaced { get; set; } = ModelMapping.Empty;
 
         /// <summary>
-        /// Standard names the channel cannot serve → why (a <see cref="RedirectSkipReason"/> name), in list order. Names
+        /// Standard names the channel cannot serve → why (a RedirectSkipReason name), in list order. Names
         /// the channel already serves (listed in its models, or already mapped) are in <see cref="AlreadyServed"/> instead.
         /// </summary>
         public IReadOnlyDictionary<string, string> Unmatched { get; set; } = ModelMapping.Empty;
@@ -77,39 +76,6 @@ namespace NewApiSync.Engine.Results
         public DateTimeOffset FinishedAt { get; set; }
 
         public TimeSpan Duration => FinishedAt >= StartedAt ? FinishedAt - StartedAt : TimeSpan.Zero;
-
-        /// <summary>The result a plan leads to if its write (when it needs one) succeeds.</summary>
-        public static NewApiModelRedirectResult FromPlan(RedirectPlan plan, string runId)
-        {
-            if (plan is null)
-            {
-                throw new ArgumentNullException(nameof(plan));
-            }
-
-            return new NewApiModelRedirectResult
-            {
-                RunId = runId ?? string.Empty,
-                ChannelId = plan.ChannelId,
-                ChannelName = plan.ChannelName,
-                Status = plan.Status,
-                Added = plan.Added,
-                Replaced = plan.Replaced,
-                Unmatched = ModelMapping.From(plan.Unmatched.Where(u => !IsServed(u.Value)).Select(u => new KeyValuePair<string, string>(u.Key, u.Value.ToString()))),
-                AlreadyServed = plan.Unmatched.Where(u => IsServed(u.Value)).Select(u => u.Key).ToArray(),
-                ModelsAdded = plan.ModelsAdded.ToArray(),
-                ModelsRemoved = plan.ModelsRemoved.ToArray(),
-                MappingKeysRemoved = plan.RemovedMappingKeys.ToArray(),
-                Mapping = plan.NewMapping,
-                OldModelMapping = plan.OldMappingRaw,
-                NewModelMapping = plan.MappingChanged ? plan.NewMapping!.ToJson() : null,
-                Reason = plan.Reason,
-                Error = plan.Error,
-                ErrorKind = plan.ErrorKind,
-            };
-        }
-
-        private static bool IsServed(RedirectSkipReason reason) => reason is RedirectSkipReason.AlreadyPresent or RedirectSkipReason.AlreadyMapped;
-
         public override string ToString() => $"{ChannelName} (#{ChannelId}): {Status}";
     }
 }

@@ -100,12 +100,8 @@ namespace NewApiSync.Engine.Storage
             return ex.Message;
         }
 
-        /// <summary>
-        /// The site key: the site's identity (<see cref="SiteAddress.Identity"/>: one text for every spelling of the same
-        /// site), '#', user id. It names the site's history folder.
-        /// </summary>
-        public static string SiteKey(string baseUrl, int userId) =>
-            SiteAddress.Identity(baseUrl) + "#" + userId.ToString(CultureInfo.InvariantCulture);
+        /// <summary>The site key (<see cref="SiteAddress.SiteKey"/>): it names the site's history folder.</summary>
+        public static string SiteKey(string baseUrl, int userId) => SiteAddress.SiteKey(baseUrl, userId);
 
         /// <summary>The site key of versions before the site identity: the base URL as spelled (normalized, lower case), '#', user id.</summary>
         public static string LegacySiteKey(string baseUrl, int userId)

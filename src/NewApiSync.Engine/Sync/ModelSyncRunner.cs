@@ -54,7 +54,7 @@ namespace NewApiSync.Engine.Sync
             }
 
             // A channel known only by id is read first, so a missing one fails as NotFound before its upstream is asked.
-            Channel first = await SiteRunScope.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
+            Channel first = await ChannelTargets.ReadAsync(_context, target, cancellationToken).ConfigureAwait(false);
             // From here the record names the channel and its models, even when the upstream fetch then fails.
             result.ChannelName = first.Name;
             result.OldModels = first.Models;

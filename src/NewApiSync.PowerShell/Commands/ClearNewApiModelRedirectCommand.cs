@@ -3,7 +3,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
-using NewApiSync.PowerShell.Internal;
+using NewApiSync.Engine.Site;
 
 namespace NewApiSync.PowerShell.Commands
 {
@@ -28,6 +28,7 @@ namespace NewApiSync.PowerShell.Commands
 
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
+            var service = new ModelRedirectService(connection, settings, Log);
             var request = new ModelRedirectRequest
             {
                 Kind = RunKind.Clear,
@@ -38,9 +39,9 @@ namespace NewApiSync.PowerShell.Commands
                 // Clearing is asked of every channel given or of the whole site; a disabled channel's mapping is still cleared.
                 IncludeDisabled = true,
                 WhatIf = IsWhatIf,
-                Options = new ModelRedirectService(connection, settings).DefaultOptions(),
+                Options = service.DefaultOptions(),
             };
-            RedirectCommandRun.Run(this, connection, settings, request, "Clearing model redirects", "ChannelClearFailed");
+            RunRedirect(service, request, "Clearing model redirects", "ChannelClearFailed");
         }
     }
 }

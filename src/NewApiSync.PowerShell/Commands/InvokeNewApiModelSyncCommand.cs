@@ -4,6 +4,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Sync;
 using NewApiSync.PowerShell.Completion;
 using NewApiSync.PowerShell.Internal;
@@ -111,11 +112,11 @@ namespace NewApiSync.PowerShell.Commands
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             // The journal is read here (-FailedOnly, -IfDue): its warnings about damaged files must reach the user.
-            var decisions = new ModelSyncService(connection, settings, new PipelineThreadLog(this));
+            var service = new ModelSyncService(connection, settings, Log);
             var request = new ModelSyncRequest
             {
                 WhatIf = IsWhatIf,
-                Options = BuildOptions(decisions),
+                Options = BuildOptions(service),
                 Filter = BuildFilter(settings),
                 Policy = BuildPolicy(settings),
                 Exclusion = BuildExclusion(settings),
@@ -130,7 +131,7 @@ namespace NewApiSync.PowerShell.Commands
                     request.ChannelIds = SelectedIds;
                     break;
                 case FailedOnlySet:
-                    var (last, unfinished) = decisions.FailedOnlyTargets();
+                    var (last, unfinished) = service.FailedOnlyTargets();
                     if (last is null)
                     {
                         WriteWarning($"The journal has no sync run of {connection.BaseUrl} yet, so there is nothing to re-run. Run Invoke-NewApiModelSync first.");
@@ -148,8 +149,8 @@ namespace NewApiSync.PowerShell.Commands
                     request.ChannelIds = unfinished;
                     break;
                 case IfDueSet:
-                    AutoSyncSchedule schedule = decisions.Schedule();
-                    DateTimeOffset now = DateTimeOffset.UtcNow;
+                    AutoSyncSchedule schedule = service.Schedule();
+                    DateTimeOffset now = schedule.Now;
                     WriteVerbose(schedule.Describe(now));
                     if (!schedule.IsDue(now))
                     {
@@ -169,7 +170,7 @@ namespace NewApiSync.PowerShell.Commands
             request.PruneMissingTargets = MyInvocation.BoundParameters.ContainsKey(nameof(PruneMissingTargets)) ? PruneMissingTargets.IsPresent : settings.PruneMissingTargets;
             request.ShrinkGuardPercent = MyInvocation.BoundParameters.ContainsKey(nameof(ShrinkGuardPercent)) ? ShrinkGuardPercent : null;
             request.Force = Force.IsPresent;
-            Run(this, connection, settings, request, scheduled: IfDue.IsPresent);
+            RunSync(service, request, scheduled: IfDue.IsPresent);
         }
 
         /// <summary>Why -IfDue did not sync: auto-sync is off, or the next run is not due yet (naming when it is).</summary>
@@ -185,13 +186,6 @@ namespace NewApiSync.PowerShell.Commands
             string wait = left.TotalHours >= 1 ? $"{(int)left.TotalHours} h {left.Minutes} min" : $"{Math.Max(1, (int)Math.Ceiling(left.TotalMinutes))} min";
             return $"Not due yet: the next scheduled sync of {connection.BaseUrl} is due at {next.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz} (in {wait}; Interval {schedule.Settings.Interval}). Nothing was synced.";
         }
-
-        /// <summary>One sync run with this cmdlet's output; Start-NewApiAutoSync runs its scheduled runs through it too.</summary>
-        /// <param name="writeResults">False writes only the failed channels' errors (Start-NewApiAutoSync outputs one summary per run instead).</param>
-        internal static NewApiSyncRun? Run(NewApiCmdlet cmdlet, NewApiConnection connection, SyncSettings settings, ModelSyncRequest request, bool scheduled, bool writeResults = true) =>
-            ChannelRunCommand.Run(cmdlet, connection, "Syncing channel models", result => ChannelRunCommand.WriteRecord(cmdlet, result, "ChannelSyncFailed", writeResults), scheduled,
-                (log, callbacks, _, ct) => new ModelSyncService(connection, settings, log).RunAsync(request, callbacks, ct),
-                "Invoke-NewApiModelSync -FailedOnly finishes them.");
 
         private RunOptions BuildOptions(ModelSyncService service)
         {

@@ -3,7 +3,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
-using NewApiSync.PowerShell.Internal;
+using NewApiSync.Engine.Site;
 using NewApiSync.PowerShell.Completion;
 
 namespace NewApiSync.PowerShell.Commands
@@ -43,6 +43,7 @@ namespace NewApiSync.PowerShell.Commands
 
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
+            var service = new ModelRedirectService(connection, settings, Log);
             var request = new ModelRedirectRequest
             {
                 Kind = RunKind.Redirect,
@@ -54,9 +55,9 @@ namespace NewApiSync.PowerShell.Commands
                 Force = Force,
                 PruneMissingTargets = MyInvocation.BoundParameters.ContainsKey(nameof(PruneMissingTargets)) ? PruneMissingTargets.IsPresent : settings.PruneMissingTargets,
                 WhatIf = IsWhatIf,
-                Options = new ModelRedirectService(connection, settings).DefaultOptions(),
+                Options = service.DefaultOptions(),
             };
-            RedirectCommandRun.Run(this, connection, settings, request, "Redirecting standard model names", "ChannelRedirectFailed");
+            RunRedirect(service, request, "Redirecting standard model names", "ChannelRedirectFailed");
         }
     }
 }

@@ -6,6 +6,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Restore;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.PowerShell.Completion;
 using NewApiSync.PowerShell.Internal;
 
@@ -17,7 +18,7 @@ namespace NewApiSync.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsData.Restore, "NewApiChannel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = InputObjectSet)]
     [OutputType(typeof(NewApiSyncResult))]
-    public sealed class RestoreNewApiChannelCommand : NewApiConnectedCmdlet
+    public sealed class RestoreNewApiChannelCommand : NewApiRunCmdlet
     {
         public const string InputObjectSet = "InputObject";
         public const string RunIdSet = "RunId";
@@ -58,7 +59,7 @@ namespace NewApiSync.PowerShell.Commands
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             // -RunId reads the journal here: its warnings about damaged lines must reach the user.
-            var service = new ChannelRestoreService(connection, settings, new PipelineThreadLog(this));
+            var service = new ChannelRestoreService(connection, settings, Log);
             IReadOnlyList<NewApiSyncResult> records = ParameterSetName == RunIdSet ? ReadRun(service) : _records;
             if (records.Count == 0)
             {
@@ -85,7 +86,7 @@ namespace NewApiSync.PowerShell.Commands
             }
 
             var request = new ChannelRestoreRequest { Records = records, Force = Force.IsPresent, WhatIf = IsWhatIf, Options = service.DefaultOptions() };
-            Run(connection, settings, request);
+            RunChannels("Restoring channels", (callbacks, ct) => service.RunAsync(request, callbacks, ct), "ChannelRestoreFailed");
         }
 
         private IReadOnlyList<NewApiSyncResult> ReadRun(ChannelRestoreService service)
@@ -114,9 +115,5 @@ namespace NewApiSync.PowerShell.Commands
 
             return records!;
         }
-
-        private void Run(NewApiConnection connection, SyncSettings settings, ChannelRestoreRequest request) =>
-            ChannelRunCommand.Run(this, connection, "Restoring channels", result => ChannelRunCommand.WriteRecord(this, result, "ChannelRestoreFailed"), scheduled: false,
-                (log, callbacks, _, ct) => new ChannelRestoreService(connection, settings, log).RunAsync(request, callbacks, ct));
     }
 }

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Sync;
 using NewApiSync.PowerShell.Internal;
 
@@ -15,7 +16,7 @@ namespace NewApiSync.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "NewApiAutoSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(NewApiSyncRun))]
-    public sealed class StartNewApiAutoSyncCommand : NewApiConnectedCmdlet
+    public sealed class StartNewApiAutoSyncCommand : NewApiRunCmdlet
     {
         /// <summary>How often to check whether a run is due.</summary>
         [Parameter]
@@ -30,7 +31,7 @@ namespace NewApiSync.PowerShell.Commands
             while (!CancelToken.IsCancellationRequested)
             {
                 SyncSettings settings = LoadSettings(dataRoot);
-                var service = new ModelSyncService(connection, settings, new PipelineThreadLog(this));
+                var service = new ModelSyncService(connection, settings, Log);
                 AutoSyncSchedule schedule = service.Schedule();
                 if (!schedule.Enabled)
                 {
@@ -38,7 +39,7 @@ namespace NewApiSync.PowerShell.Commands
                         "Auto-sync is off, so there is nothing to schedule.", connection, "Turn it on with Set-NewApiSyncSetting -AutoSync $true (and -Interval), then start again."));
                 }
 
-                DateTimeOffset now = DateTimeOffset.UtcNow;
+                DateTimeOffset now = schedule.Now;
                 WriteVerbose(schedule.Describe(now));
                 // -WhatIf previews the next run now rather than waiting, possibly hours, for it to be due.
                 if (schedule.IsDue(now) || IsWhatIf)
@@ -55,7 +56,7 @@ namespace NewApiSync.PowerShell.Commands
                         PruneMissingTargets = settings.PruneMissingTargets,
                     };
                     // One summary per run: a service log gets one line per run, not a table per channel (Get-NewApiSyncHistory has those).
-                    NewApiSyncRun? run = InvokeNewApiModelSyncCommand.Run(this, connection, settings, request, scheduled: true, writeResults: false);
+                    NewApiSyncRun? run = RunSync(service, request, scheduled: true, writeResults: false);
                     if (run is not null)
                     {
                         WriteObject(run);
@@ -74,13 +75,7 @@ namespace NewApiSync.PowerShell.Commands
                 }
 
                 // Not due, or another run holds the site: check again later.
-                TimeSpan wait = TimeSpan.FromSeconds(CheckIntervalSec);
-                if (schedule.NextRunAt is DateTimeOffset next && next > now && next - now < wait)
-                {
-                    wait = next - now;
-                }
-
-                CancelToken.WaitHandle.WaitOne(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+                CancelToken.WaitHandle.WaitOne(schedule.WaitBeforeNextCheck(TimeSpan.FromSeconds(CheckIntervalSec)));
             }
 
             throw new PipelineStoppedException();

@@ -4,6 +4,7 @@ using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.PowerShell.Internal;
 
 namespace NewApiSync.PowerShell.Commands
@@ -33,6 +34,7 @@ namespace NewApiSync.PowerShell.Commands
         {
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
+            var service = new MappingCheckService(connection, settings, Log);
             var request = new MappingCheckRequest
             {
                 Mode = SelectionMode,
@@ -41,12 +43,12 @@ namespace NewApiSync.PowerShell.Commands
                 Upstream = Upstream,
                 Fix = Fix,
                 WhatIf = IsWhatIf,
-                Options = new MappingCheckService(connection, settings).DefaultOptions(),
+                Options = service.DefaultOptions(),
             };
 
-            ChannelRunCommand.Run(this, connection, Fix ? "Repairing model redirects" : "Checking model redirects", writeRecord: null, scheduled: false,
-                (log, callbacks, dispatcher, ct) => new MappingCheckService(connection, settings, log).RunAsync(request, callbacks,
-                    (record, problems) => dispatcher.Post(() => Write(record, problems)), ct));
+            RunChannels<(NewApiSyncResult Record, IReadOnlyList<NewApiModelRedirectProblem> Problems)>(Fix ? "Repairing model redirects" : "Checking model redirects",
+                (callbacks, output, ct) => service.RunAsync(request, callbacks, (record, problems) => output((record, problems)), ct),
+                checkedChannel => Write(checkedChannel.Record, checkedChannel.Problems));
         }
 
         private void Write(NewApiSyncResult record, IReadOnlyList<NewApiModelRedirectProblem> problems)

@@ -11,6 +11,7 @@ using NewApiSync.Engine.Restore;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Tests.Journal;
 using NewApiSync.Engine.Tests.Support;
 using NewApiSync.Sandbox;

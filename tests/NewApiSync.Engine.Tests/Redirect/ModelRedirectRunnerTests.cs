@@ -8,6 +8,7 @@ using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Sync;
 using NewApiSync.Engine.Tests.Support;
 using NewApiSync.Sandbox;

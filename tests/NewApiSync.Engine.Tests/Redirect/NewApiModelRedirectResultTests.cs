@@ -13,7 +13,7 @@ namespace NewApiSync.Engine.Tests.Redirect
         {
             var plan = new RedirectPlanner(new[] { "gpt-4o", "gpt-5", "o3" })
                 .Plan(TestChannels.With("openai/gpt-4o,o3", "{\"gpt-4o\":\"old\"}", id: 12));
-            var result = NewApiModelRedirectResult.FromPlan(plan, "run-1");
+            var result = plan.ToResult("run-1");
 
             Assert.Equal("run-1", result.RunId);
             Assert.Equal(12, result.ChannelId);
@@ -34,7 +34,7 @@ namespace NewApiSync.Engine.Tests.Redirect
         public void A_Failed_Plan_Becomes_A_Failed_Result_Without_New_Text()
         {
             var plan = new RedirectPlanner(new[] { "gpt-4o" }).Plan(TestChannels.With("openai/gpt-4o", "oops"));
-            var result = NewApiModelRedirectResult.FromPlan(plan, "run-2");
+            var result = plan.ToResult("run-2");
 
             Assert.Equal(RedirectStatus.Failed, result.Status);
             Assert.Equal(NewApiErrorKind.InvalidExistingMapping, result.ErrorKind);
@@ -48,7 +48,7 @@ namespace NewApiSync.Engine.Tests.Redirect
         public void A_Clear_Plan_Becomes_A_Cleared_Result()
         {
             var plan = ClearPlanner.Plan(TestChannels.With("openai/gpt-4o,gpt-4o", "{\"gpt-4o\":\"openai/gpt-4o\"}"), keepModels: false);
-            var result = NewApiModelRedirectResult.FromPlan(plan, "run-3");
+            var result = plan.ToResult("run-3");
 
             Assert.Equal(RedirectStatus.Cleared, result.Status);
             Assert.Equal(new[] { "gpt-4o" }, result.ModelsRemoved);
@@ -61,7 +61,7 @@ namespace NewApiSync.Engine.Tests.Redirect
         public void An_Unchanged_Plan_Writes_No_Mapping_Text()
         {
             var plan = new RedirectPlanner(new[] { "o3" }).Plan(TestChannels.With("o3", "{\"a\":\"o3\"}"));
-            var result = NewApiModelRedirectResult.FromPlan(plan, "run-4");
+            var result = plan.ToResult("run-4");
 
             Assert.Equal(RedirectStatus.Unchanged, result.Status);
             Assert.Null(result.NewModelMapping);

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Tests.Journal;
 using NewApiSync.Engine.Tests.Support;
 using NewApiSync.Sandbox;
@@ -126,7 +127,7 @@ namespace NewApiSync.Engine.Tests.Reliability
             server.Faults.Clear();
             var connection = Sandboxes.Connect(server);
             connection.DataDirectory = _root.Path;
-            var restore = new NewApiSync.Engine.Restore.ChannelRestoreService(connection, new NewApiSync.Engine.Settings.SyncSettings());
+            var restore = new ChannelRestoreService(connection, new NewApiSync.Engine.Settings.SyncSettings());
             NewApiSyncRun restored = await restore.RunAsync(
                 new NewApiSync.Engine.Restore.ChannelRestoreRequest { Records = restore.ReadRun(runId)!, Options = Fast() }, new NewApiSync.Engine.Runs.RunCallbacks(), CancellationToken.None);
             Assert.Equal(0, restored.Failed);

@@ -10,6 +10,7 @@ using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Sync;
 using NewApiSync.Engine.Tests.Journal;
 using NewApiSync.Sandbox;

@@ -9,6 +9,7 @@ using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Sync;
 using NewApiSync.Engine.Tests.Journal;
 using NewApiSync.Engine.Tests.Support;

@@ -1,27 +1,24 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using NewApiSync.Engine.Api;
-using NewApiSync.Engine.Channels;
 using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
 using NewApiSync.Engine.Storage;
 
-namespace NewApiSync.Engine.Runs
+namespace NewApiSync.Engine.Site
 {
     /// <summary>
-    /// What every journaled run of one site shares, whatever it does (sync, redirect, clear, restore): the data folder
-    /// and journal, the site run lock that keeps two runs from writing at once, the run header, and the channels a run
-    /// is asked to touch.
+    /// What every journaled run of one site shares, whatever it does (sync, redirect, clear, repair, restore): the data
+    /// folder and journal, the saved settings, the site run lock that keeps two runs from writing at once, and the run
+    /// header. The composition root of a site's runs: the services of this folder build one and hand the generic run
+    /// machinery (Runs) what it needs.
     /// </summary>
     public sealed class SiteRunScope
     {
-        /// <summary>Above this many ids, one paged listing is cheaper than one GET per channel.</summary>
-        private const int ListInsteadOfGetAbove = 20;
-
         public SiteRunScope(NewApiConnection connection, SyncSettings settings, INewApiLog? log = null)
         {
             Connection = connection ?? throw new ArgumentNullException(nameof(connection));
@@ -129,49 +126,5 @@ namespace NewApiSync.Engine.Runs
         /// <summary>Where a run's records go: nowhere under -WhatIf (a preview leaves no history), else the journal once the run has done something (see DeferredRunRecorder).</summary>
         public IRunRecorder CreateRecorder(bool whatIf, Func<DateTimeOffset?>? nextScheduledTime = null) =>
             whatIf ? NullRunRecorder.Instance : new DeferredRunRecorder(new JournalRunRecorder(Journal, nextScheduledTime));
-
-        /// <summary>
-        /// The channels to touch: piped-in channels as they are, ids read by the run (or picked from one listing when
-        /// there are many), every channel when neither is given. Duplicates count once.
-        /// </summary>
-        /// <param name="onPage">Told after each page of a listing (channels so far, reported total), for the progress bar.</param>
-        public static async Task<IReadOnlyList<ChannelTarget>> ResolveTargetsAsync(RunContext context, IReadOnlyList<Channel>? channels, IReadOnlyList<int>? ids, CancellationToken cancellationToken, Action<int, int?>? onPage = null)
-        {
-            if (channels is null && ids is null)
-            {
-                return (await ListAllAsync(context, cancellationToken, onPage).ConfigureAwait(false)).Select(c => new ChannelTarget(c)).ToArray();
-            }
-
-            var targets = new List<ChannelTarget>();
-            var seen = new HashSet<int>();
-            foreach (Channel channel in channels ?? Array.Empty<Channel>())
-            {
-                if (seen.Add(channel.Id))
-                {
-                    targets.Add(new ChannelTarget(channel));
-                }
-            }
-
-            int[] wanted = (ids ?? Array.Empty<int>()).Where(seen.Add).ToArray();
-            if (wanted.Length > ListInsteadOfGetAbove)
-            {
-                var listed = (await ListAllAsync(context, cancellationToken, onPage).ConfigureAwait(false)).ToDictionary(c => c.Id);
-                targets.AddRange(wanted.Select(id => listed.TryGetValue(id, out Channel? c) ? new ChannelTarget(c) : new ChannelTarget(id)));
-            }
-            else
-            {
-                targets.AddRange(wanted.Select(id => new ChannelTarget(id)));
-            }
-
-            return targets;
-        }
-
-        /// <summary>Every channel of the site, through the run's limiter and retries.</summary>
-        public static async Task<IReadOnlyList<Channel>> ListAllAsync(RunContext context, CancellationToken cancellationToken, Action<int, int?>? onPage = null) =>
-            await context.Retry.ExecuteAsync(async ct => await context.Client.ListChannelsAsync(null, onPage, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-
-        /// <summary>A target's channel: as given, or read now through the run's retries.</summary>
-        public static async Task<Channel> ReadAsync(RunContext context, ChannelTarget target, CancellationToken cancellationToken) =>
-            target.Channel ?? await context.Retry.ExecuteAsync(async ct => await context.Client.GetChannelAsync(target.Id, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 }

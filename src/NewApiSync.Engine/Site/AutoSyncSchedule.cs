@@ -2,18 +2,22 @@ using System;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Settings;
 
-namespace NewApiSync.Engine.Sync
+namespace NewApiSync.Engine.Site
 {
     /// <summary>
     /// When the next scheduled sync is due: AutoSync on, and Interval passed since the last full run finished
-    /// (Invoke-NewApiModelSync -IfDue, Start-NewApiAutoSync). A site never synced in full is due at once.
+    /// (Invoke-NewApiModelSync -IfDue, Start-NewApiAutoSync). A site never synced in full is due at once. The time
+    /// comes from a <see cref="TimeProvider"/>, so tests drive the schedule with a fake clock.
     /// </summary>
     public sealed class AutoSyncSchedule
     {
-        public AutoSyncSchedule(SyncSettings settings, NewApiSyncRun? lastFullRun)
+        private readonly TimeProvider _clock;
+
+        public AutoSyncSchedule(SyncSettings settings, NewApiSyncRun? lastFullRun, TimeProvider? clock = null)
         {
             Settings = settings ?? throw new ArgumentNullException(nameof(settings));
             LastFullRun = lastFullRun;
+            _clock = clock ?? TimeProvider.System;
         }
 
         public SyncSettings Settings { get; }
@@ -22,10 +26,29 @@ namespace NewApiSync.Engine.Sync
 
         public bool Enabled => Settings.AutoSync;
 
+        /// <summary>The current time on the schedule's clock.</summary>
+        public DateTimeOffset Now => _clock.GetUtcNow();
+
         /// <summary>When the next run is due, or null when auto-sync is off.</summary>
         public DateTimeOffset? NextRunAt => !Enabled ? null : LastFullRun?.FinishedAt is DateTimeOffset finished ? finished + Settings.Interval : DateTimeOffset.MinValue;
 
         public bool IsDue(DateTimeOffset now) => NextRunAt is DateTimeOffset next && now >= next;
+
+        /// <summary>
+        /// How long Start-NewApiAutoSync waits before it checks again, after a check that ran nothing (not due, or another
+        /// run held the site): <paramref name="checkInterval"/>, or less when the next run falls due sooner, so a due run
+        /// starts on time rather than up to a check interval late. Never negative.
+        /// </summary>
+        public TimeSpan WaitBeforeNextCheck(TimeSpan checkInterval)
+        {
+            if (checkInterval <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(checkInterval), checkInterval, "The check interval must be positive.");
+            }
+
+            DateTimeOffset now = Now;
+            return NextRunAt is DateTimeOffset next && next > now && next - now < checkInterval ? next - now : checkInterval;
+        }
 
         /// <summary>Why a run is or is not due, for -Verbose.</summary>
         public string Describe(DateTimeOffset now)

@@ -5,12 +5,13 @@ using System.Threading;
 using System.Threading.Tasks;
 using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Journal;
+using NewApiSync.Engine.Restore;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
 using NewApiSync.Engine.Storage;
 
-namespace NewApiSync.Engine.Restore
+namespace NewApiSync.Engine.Site
 {
     /// <summary>
     /// A site's restore runs: the records to undo (given, or read from the journal by run id), the run lock, and the run

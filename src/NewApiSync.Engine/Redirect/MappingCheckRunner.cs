@@ -4,71 +4,35 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Channels;
-using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
-using NewApiSync.Engine.Settings;
 
 namespace NewApiSync.Engine.Redirect
 {
-    /// <summary>What one Test-NewApiModelRedirect invocation should do.</summary>
-    public sealed class MappingCheckRequest
-    {
-        public RunMode Mode { get; set; } = RunMode.All;
-
-        public IReadOnlyList<Channel>? Channels { get; set; }
-
-        public IReadOnlyList<int>? ChannelIds { get; set; }
-
-        /// <summary>Also fetch each channel's upstream list and flag targets it no longer serves.</summary>
-        public bool Upstream { get; set; }
-
-        /// <summary>Remove the fixable entries (a journaled Repair run under the site's lock).</summary>
-        public bool Fix { get; set; }
-
-        /// <summary>With <see cref="Fix"/>: plan and ask, write nothing, take no lock, leave no journal.</summary>
-        public bool WhatIf { get; set; }
-
-        public RunOptions Options { get; set; } = new RunOptions();
-    }
-
     /// <summary>
-    /// Test-NewApiModelRedirect's engine: reads channels (and, with -Upstream, their upstream lists) through the run's
-    /// limiter and retries, judges each mapping with <see cref="MappingHealthCheck"/>, and with -Fix writes
+    /// Test-NewApiModelRedirect's run over channels: reads each channel (and, with -Upstream, its upstream list) through
+    /// the run's limiter and retries, judges its mapping with <see cref="MappingHealthCheck"/>, and with -Fix writes
     /// <c>{id, models, model_mapping}</c> without the broken entries through <see cref="ChannelWritePipeline"/> (fresh read,
-    /// re-plan, ask, undo record, PUT), like every other write. A check alone writes nothing, takes no lock and
-    /// leaves no history; a fix is a <see cref="RunKind.Repair"/> run in the journal, so Restore-NewApiChannel undoes it.
+    /// re-plan, ask, undo record, PUT), like every other write.
     /// </summary>
-    public sealed class MappingCheckService
+    public sealed class MappingCheckRunner
     {
-        private readonly SiteRunScope _site;
+        private readonly RunContext _context;
+        private readonly MappingCheckRequest _request;
 
-        public MappingCheckService(NewApiConnection connection, SyncSettings settings, INewApiLog? log = null) =>
-            _site = new SiteRunScope(connection, settings, log);
-
-        public RunOptions DefaultOptions() => _site.DefaultOptions();
-
-        /// <param name="output">Each channel's record and its problems, as channels finish (on a worker thread).</param>
-        public async Task<NewApiSyncRun> RunAsync(MappingCheckRequest request, RunCallbacks callbacks, Action<NewApiSyncResult, IReadOnlyList<NewApiModelRedirectProblem>> output, CancellationToken cancellationToken)
+        public MappingCheckRunner(RunContext context, MappingCheckRequest request)
         {
-            if (request is null)
-            {
-                throw new ArgumentNullException(nameof(request));
-            }
+            _context = context ?? throw new ArgumentNullException(nameof(context));
+            _request = request ?? throw new ArgumentNullException(nameof(request));
+        }
 
-            request.Options.Validate();
-            bool writes = request.Fix && !request.WhatIf;
-            using SiteRunLock? siteLock = _site.AcquireLock(RunKind.Repair, !writes, cancellationToken);
-            using RunContext context = RunContext.Create(_site.Connection, request.Options, _site.Log);
-            var targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, cancellationToken).ConfigureAwait(false);
-            NewApiSyncRun run = _site.NewRun(RunKind.Repair, request.Mode, whatIf: request.Fix && request.WhatIf);
-            _site.Log.Verbose($"Checking the model redirects of {targets.Count} channel(s) on {run.BaseUrl}{(request.Upstream ? " against their upstreams" : string.Empty)}{(request.Fix ? ", removing broken entries" : string.Empty)}.");
-
+        /// <param name="recorder">Where a writing fix journals its channels; a check or a preview passes one that keeps nothing.</param>
+        /// <param name="output">Each channel's record and its problems, as channels finish (on a worker thread).</param>
+        public Task<NewApiSyncRun> RunAsync(NewApiSyncRun run, IReadOnlyList<ChannelTarget> targets, IRunRecorder recorder, RunCallbacks callbacks, Action<NewApiSyncResult, IReadOnlyList<NewApiModelRedirectProblem>> output, CancellationToken cancellationToken)
+        {
             var problemsByChannel = new ConcurrentDictionary<int, IReadOnlyList<NewApiModelRedirectProblem>>();
-            IRunRecorder recorder = writes ? _site.CreateRecorder(whatIf: false) : NullRunRecorder.Instance;
-            var pipeline = new ChannelWritePipeline(context, recorder);
+            var pipeline = new ChannelWritePipeline(_context, recorder);
             var forBatch = new RunCallbacks
             {
                 Confirm = callbacks.Confirm,
@@ -81,20 +45,16 @@ namespace NewApiSync.Engine.Redirect
                 },
             };
 
-            // Only a writing fix is journaled; a check or a preview leaves no history.
-            using (recorder)
-            {
-                return await new ChannelBatchRunner(context).RunAsync(run, targets,
-                    (target, result, ct) => CheckChannelAsync(context, pipeline, request, target, result, forBatch, problemsByChannel, ct),
-                    recorder, forBatch, cancellationToken).ConfigureAwait(false);
-            }
+            return new ChannelBatchRunner(_context).RunAsync(run, targets,
+                (target, result, ct) => CheckChannelAsync(_context, pipeline, _request, target, result, forBatch, problemsByChannel, ct),
+                recorder, forBatch, cancellationToken);
         }
 
         private static async Task<NewApiSyncResult> CheckChannelAsync(RunContext context, ChannelWritePipeline pipeline, MappingCheckRequest request, ChannelTarget target, NewApiSyncResult result,
             RunCallbacks callbacks, ConcurrentDictionary<int, IReadOnlyList<NewApiModelRedirectProblem>> problemsByChannel, CancellationToken cancellationToken)
         {
             result.Attempts = 1;
-            Channel first = await SiteRunScope.ReadAsync(context, target, cancellationToken).ConfigureAwait(false);
+            Channel first = await ChannelTargets.ReadAsync(context, target, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<string>? upstream = null;
             if (request.Upstream)
             {

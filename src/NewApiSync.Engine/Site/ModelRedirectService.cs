@@ -3,12 +3,12 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using NewApiSync.Engine.Api;
-using NewApiSync.Engine.Journal;
+using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
 
-namespace NewApiSync.Engine.Redirect
+namespace NewApiSync.Engine.Site
 {
     /// <summary>A site's redirect and clear runs, under its run lock and journal, like sync runs.</summary>
     public sealed class ModelRedirectService
@@ -57,7 +57,7 @@ namespace NewApiSync.Engine.Redirect
                 request.Mode,
                 request.WhatIf,
                 request.Options,
-                (context, ct) => SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct, callbacks.Listed),
+                (context, ct) => ChannelTargets.ResolveAsync(context, request.Channels, request.ChannelIds, ct, callbacks.Listed),
                 (context, run, targets, recorder) => new ModelRedirectRunner(context, request, standard).RunAsync(run, targets, recorder, callbacks, output, cancellationToken),
                 request.Kind == RunKind.Redirect ? $"{standard.Count} standard name(s)" : (request.KeepModels ? "aliases kept in models" : "aliases removed from models"),
                 null,

@@ -4,52 +4,15 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using NewApiSync.Engine.Api;
-using NewApiSync.Engine.Channels;
 using NewApiSync.Engine.Journal;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Sync;
 
-namespace NewApiSync.Engine.Sync
+namespace NewApiSync.Engine.Site
 {
-    /// <summary>What one sync run should do.</summary>
-    public sealed class ModelSyncRequest
-    {
-        public RunMode Mode { get; set; } = RunMode.All;
-
-        /// <summary>Channels already read (piped in); used as they are.</summary>
-        public IReadOnlyList<Channel>? Channels { get; set; }
-
-        /// <summary>Channel ids to read first; a missing one fails alone.</summary>
-        public IReadOnlyList<int>? ChannelIds { get; set; }
-
-        public RunOptions Options { get; set; } = new RunOptions();
-
-        public ModelFilter Filter { get; set; } = ModelFilter.None;
-
-        /// <summary>SyncMode and KeepModel.</summary>
-        public SyncPolicy Policy { get; set; } = SyncPolicy.Default;
-
-        /// <summary>ExcludeChannel and SkipDisabledChannels: channels reported as Skipped without fetching their upstream.</summary>
-        public ChannelExclusion Exclusion { get; set; } = ChannelExclusion.None;
-
-        /// <summary>-WhatIf: plan and preview, write nothing, take no lock and leave no journal.</summary>
-        public bool WhatIf { get; set; }
-
-        /// <summary>Redirect each channel right after it syncs (standard names from the settings, else the built-in list).</summary>
-        public bool RedirectAfterSync { get; set; }
-
-        /// <summary>Remove mapping entries whose target the synced channel no longer serves.</summary>
-        public bool PruneMissingTargets { get; set; }
-
-        /// <summary>The shrink guard's percent (0–100; 100 turns it off); null: the ShrinkGuardPercent setting.</summary>
-        public int? ShrinkGuardPercent { get; set; }
-
-        /// <summary>Apply syncs the shrink guard would hold.</summary>
-        public bool Force { get; set; }
-    }
-
     /// <summary>
     /// A site's sync runs: the choice of channels for -FailedOnly and -IfDue, the mapping follow-up, and the run itself
     /// under the site's lock and journal. Everything the sync cmdlets do lives here.
@@ -81,7 +44,8 @@ namespace NewApiSync.Engine.Sync
             return last is null ? (null, Array.Empty<int>()) : (last, Journal.UnfinishedChannelIds(last.RunId));
         }
 
-        public AutoSyncSchedule Schedule() => new AutoSyncSchedule(Settings, Journal.LastRun(RunKind.Sync, fullRunsOnly: true));
+        /// <summary>The scheduled-sync decision from the settings and the journal's last full run, on this service's clock.</summary>
+        public AutoSyncSchedule Schedule() => new AutoSyncSchedule(Settings, Journal.LastRun(RunKind.Sync, fullRunsOnly: true), Time);
 
         /// <summary>
         /// Runs a sync. Throws <see cref="NewApiException"/> RunInProgress when another run holds the site, the first
@@ -105,7 +69,7 @@ namespace NewApiSync.Engine.Sync
                 request.Options,
                 async (context, ct) =>
                 {
-                    IReadOnlyList<ChannelTarget> targets = await SiteRunScope.ResolveTargetsAsync(context, request.Channels, request.ChannelIds, ct, callbacks.Listed).ConfigureAwait(false);
+                    IReadOnlyList<ChannelTarget> targets = await ChannelTargets.ResolveAsync(context, request.Channels, request.ChannelIds, ct, callbacks.Listed).ConfigureAwait(false);
                     health = ChannelHealth.Read(Journal, targets.Select(t => t.Id).ToArray());
                     return HealthyFirst(targets, health);
                 },
