@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using NewApiSync.Engine.Channels;
 using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
+using NewApiSync.Engine.Site;
 using NewApiSync.Engine.Sync;
 using NewApiSync.Sandbox;
 
@@ -60,7 +61,7 @@ namespace NewApiSync.Benchmarks
             ticks.On = true;
             using (RunContext context = RunContext.Create(connection, options))
             {
-                listed = await SiteRunScope.ListAllAsync(context, CancellationToken.None);
+                listed = await ChannelTargets.ListAllAsync(context, CancellationToken.None);
             }
 
             ticks.On = false;
