@@ -40,6 +40,25 @@ namespace NewApiSync.Benchmarks
             }
 
             Console.WriteLine($"warm: best of 10 {best:0.0} ms ({count} results), allocated {bytes / 1048576.0:0.0} MiB per query; load {File.ReadAllText("/proc/loadavg").Trim()}");
+            foreach ((string name, Func<int> read) in new (string, Func<int>)[]
+            {
+                ("all 200 run summaries", () => journal.ReadRuns().Count()),
+                ("failed channels of the last 50 runs", () => journal.ReadResults(new ResultQuery { Last = 50, Status = Engine.Results.ChannelResultStatus.Failed }).Count()),
+            })
+            {
+                best = double.MaxValue;
+                for (int i = 0; i < 10; i++)
+                {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    clock.Restart();
+                    count = read();
+                    best = Math.Min(best, clock.Elapsed.TotalMilliseconds);
+                    bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+                }
+
+                Console.WriteLine($"{name}: best of 10 {best:0.0} ms ({count}), allocated {bytes / 1048576.0:0.0} MiB");
+            }
+
             return 0;
         }
 

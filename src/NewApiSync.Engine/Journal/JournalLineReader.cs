@@ -15,6 +15,9 @@ namespace NewApiSync.Engine.Journal
     {
         private const int ChunkBytes = 1024 * 1024;
 
+        /// <summary>A chunk for reading only the first line: a run's header is a few KB, its file up to MBs.</summary>
+        public const int FirstLineChunkBytes = 64 * 1024;
+
         private readonly Stream _stream;
         private readonly int _maxLineBytes;
         private readonly byte[] _chunk;
@@ -24,12 +27,12 @@ namespace NewApiSync.Engine.Journal
         private byte[] _line;
         private int _lineLength;
 
-        public JournalLineReader(Stream stream, long limit, int maxLineBytes)
+        public JournalLineReader(Stream stream, long limit, int maxLineBytes, int chunkBytes = ChunkBytes)
         {
             _stream = stream;
             _remaining = Math.Max(0, limit);
             _maxLineBytes = maxLineBytes;
-            _chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+            _chunk = ArrayPool<byte>.Shared.Rent(chunkBytes);
             _line = ArrayPool<byte>.Shared.Rent(64 * 1024);
         }
 

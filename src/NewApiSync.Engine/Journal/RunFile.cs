@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -126,7 +127,8 @@ namespace NewApiSync.Engine.Journal
             try
             {
                 using FileStream stream = OpenShared();
-                using var lines = new JournalLineReader(stream, stream.Length, MaxLineBytes);
+                // Every query reads each run's header: read a little, not the first megabyte of the file (issue 16).
+                using var lines = new JournalLineReader(stream, stream.Length, MaxLineBytes, JournalLineReader.FirstLineChunkBytes);
                 if (lines.Next())
                 {
                     firstLine = lines.Line.ToArray();
@@ -331,7 +333,21 @@ namespace NewApiSync.Engine.Journal
 
         private NewApiSyncRun? TryReadEndFromTail()
         {
-            byte[] tail;
+            // Rented: every run summary reads a tail, and 200 fresh 64 KB arrays per query were most of its allocations.
+            byte[] tail = ArrayPool<byte>.Shared.Rent(TailBytes);
+            try
+            {
+                return TryReadEndFromTail(tail);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(tail);
+            }
+        }
+
+        private NewApiSyncRun? TryReadEndFromTail(byte[] tail)
+        {
+            int total = 0;
             long length;
             try
             {
@@ -339,15 +355,11 @@ namespace NewApiSync.Engine.Journal
                 length = stream.Length;
                 int size = (int)Math.Min(length, TailBytes);
                 stream.Seek(length - size, SeekOrigin.Begin);
-                tail = new byte[size];
-                int total = 0;
                 int read;
                 while (total < size && (read = stream.Read(tail, total, size - total)) > 0)
                 {
                     total += read;
                 }
-
-                Array.Resize(ref tail, total);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -356,7 +368,7 @@ namespace NewApiSync.Engine.Journal
             }
 
             // Only a newline-terminated last line counts: the writer writes each line and its newline in one call.
-            int end = tail.Length;
+            int end = total;
             if (end == 0 || tail[end - 1] != (byte)'\n')
             {
                 return null;
@@ -364,7 +376,7 @@ namespace NewApiSync.Engine.Journal
 
             end--;
             int newline = end == 0 ? -1 : Array.LastIndexOf(tail, (byte)'\n', end - 1, end);
-            if (newline < 0 && tail.Length < length)
+            if (newline < 0 && total < length)
             {
                 return null;
             }
@@ -372,6 +384,7 @@ namespace NewApiSync.Engine.Journal
             int start = newline + 1;
             try
             {
+                // The document is disposed before the caller returns the buffer; the run is deserialized into its own object.
                 using JsonDocument document = JsonDocument.Parse(new ReadOnlyMemory<byte>(tail, start, end - start));
                 return JournalFormat.TypeOf(document.RootElement) == JournalFormat.RunEndType
                     ? JournalFormat.ReadRun(document.RootElement)
