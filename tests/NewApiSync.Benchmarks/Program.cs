@@ -17,7 +17,9 @@ namespace NewApiSync.Benchmarks
 {
     /// <summary>
     /// dotnet run -c Release --project tests/NewApiSync.Benchmarks -- [--quick] [--out docs/benchmarks.md]
-    /// (--runs-only: only the rate-limit and latency runs; --scale-only, --import-only: only those parts)
+    /// (--runs-only: only the rate-limit and latency runs; --scale-only, --import-only: only those parts;
+    /// --redirect-only, --journal-only DIR [TEXT]: issue 16's planner and journal figures with a Stopwatch;
+    /// --whatif-profile N, --fetch-profile N: a -WhatIf pass's allocations by type, or the sandbox's share alone)
     /// Runs the end-to-end harness first (so peak memory is the scale runs' own), then the BenchmarkDotNet parts, and
     /// writes one Markdown table with the machine, every figure, its ideal, the ratio and the goal.
     /// </summary>
