@@ -11,6 +11,7 @@
     CompatiblePSEditions   = @('Core', 'Desktop')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('NewApiSync.Format.ps1xml')
+    TypesToProcess         = @('NewApiSync.Types.ps1xml')
     FunctionsToExport      = @()
     CmdletsToExport        = @(
         'Connect-NewApi'

@@ -70,6 +70,15 @@ namespace NewApiSync.PowerShell
         /// <summary>The given ids, or null for the whole site.</summary>
         protected IReadOnlyList<int>? SelectedIds => HasSelection ? _ids : null;
 
+        /// <summary>Points <paramref name="request"/> at this command's channels: those given, or the whole site.</summary>
+        protected T ForSelection<T>(T request) where T : Engine.Runs.ChannelRunRequest
+        {
+            request.Mode = SelectionMode;
+            request.Channels = SelectedChannels;
+            request.ChannelIds = SelectedIds;
+            return request;
+        }
+
         protected override void ProcessRecord()
         {
             switch (ParameterSetName)
@@ -96,7 +105,7 @@ namespace NewApiSync.PowerShell
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidStandardModel", ErrorCategory.InvalidArgument, ex.Message, request.StandardModels, "Give standard model names such as 'gpt-4o' or 'claude-4.5-sonnet' (Get-NewApiStandardModel lists the built-in ones).", ex));
+                throw Terminate(ErrorRecords.Create("InvalidStandardModel", ErrorCategory.InvalidArgument, ex.Message, request.StandardModels, "Give standard model names such as 'gpt-4o' or 'claude-4.5-sonnet' (Get-NewApiStandardModel lists the built-in ones).", ex));
             }
 
             // Standard names some channel could serve.

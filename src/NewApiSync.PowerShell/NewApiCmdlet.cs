@@ -14,14 +14,10 @@ namespace NewApiSync.PowerShell
     public abstract class NewApiCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-        private PipelineDispatcher? _dispatcher;
         private CmdletLog? _log;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
         protected CancellationToken CancelToken => _stopping.Token;
-
-        /// <summary>The dispatcher of the work in progress (null outside <see cref="RunOnWorker{T}"/>).</summary>
-        internal PipelineDispatcher? Dispatcher => _dispatcher;
 
         /// <summary>
         /// The engine's log for this invocation (verbose/debug/warning), usable on the pipeline thread and, during
@@ -41,7 +37,6 @@ namespace NewApiSync.PowerShell
             using var dispatcher = new PipelineDispatcher();
             CmdletLog log = PipelineLog;
             log.Dispatcher = dispatcher;
-            _dispatcher = dispatcher;
             try
             {
                 Task<T> task = Task.Run(() => work(log, dispatcher, _stopping.Token));
@@ -49,7 +44,6 @@ namespace NewApiSync.PowerShell
             }
             finally
             {
-                _dispatcher = null;
                 log.Dispatcher = null;
             }
         }
@@ -71,9 +65,42 @@ namespace NewApiSync.PowerShell
             }
         }
 
-        /// <summary>Where journals and settings live for a connection: its own folder (the sandbox's), else the user's.</summary>
-        internal static string DataRootFor(NewApiConnection? connection) =>
-            connection?.DataDirectory ?? Engine.Storage.DataDirectory.ResolveRoot();
+        /// <summary>Where journals and settings live for a connection (<see cref="Engine.Storage.DataDirectory.RootFor"/>).</summary>
+        internal static string DataRootFor(NewApiConnection? connection) => Engine.Storage.DataDirectory.RootFor(connection);
+
+        /// <summary>
+        /// Stops the command with <paramref name="record"/>, always written <c>throw Terminate(record);</c>: PowerShell's
+        /// ThrowTerminatingError always throws, but the compiler cannot know it, so the <c>throw</c> tells it (and the
+        /// reader) that nothing after the call runs, in void and value-returning methods alike, inside a catch or not.
+        /// </summary>
+        internal Exception Terminate(ErrorRecord record)
+        {
+            ThrowTerminatingError(record);
+            return new InvalidOperationException("ThrowTerminatingError returned."); // never reached
+        }
+
+        /// <summary>
+        /// A parameter given on the command line wins over the saved setting; an omitted one leaves the setting in force
+        /// (a switch given as -X:$false turns a saved $true off).
+        /// </summary>
+        internal T ParameterOrSetting<T>(string parameter, T given, T setting) =>
+            MyInvocation.BoundParameters.ContainsKey(parameter) ? given : setting;
+
+        /// <inheritdoc cref="ParameterOrSetting{T}"/>
+        internal bool ParameterOrSetting(string parameter, SwitchParameter given, bool setting) =>
+            ParameterOrSetting(parameter, given.IsPresent, setting);
+
+        /// <summary>
+        /// The one warning for a connection whose token would cross the network in clear (plain http:// to a host that
+        /// is not this machine); <paramref name="address"/> says where the address came from.
+        /// </summary>
+        internal void WarnIfInsecure(NewApiConnection connection, string address)
+        {
+            if (connection.IsInsecureTransport)
+            {
+                WriteWarning($"{address} is plain http:// to another machine: the access token crosses the network unencrypted. Use https:// unless this is a trusted private network.");
+            }
+        }
 
         /// <summary>The saved settings under <paramref name="dataRoot"/>; a damaged file stops the command with what is wrong.</summary>
         internal Engine.Settings.SyncSettings LoadSettings(string dataRoot)
@@ -86,14 +113,12 @@ namespace NewApiSync.PowerShell
             }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(ErrorRecords.ForDataFolder(ex, dataRoot));
-                throw; // unreachable: ThrowTerminatingError throws
+                throw Terminate(ErrorRecords.ForDataFolder(ex, dataRoot));
             }
             catch (System.IO.InvalidDataException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("SettingsFileInvalid", ErrorCategory.InvalidData, ex.Message, store.FilePath,
+                throw Terminate(ErrorRecords.Create("SettingsFileInvalid", ErrorCategory.InvalidData, ex.Message, store.FilePath,
                     $"Fix or delete {store.FilePath}, or run Set-NewApiSyncSetting -Reset to start again from the defaults.", ex));
-                throw; // unreachable: ThrowTerminatingError throws
             }
         }
 

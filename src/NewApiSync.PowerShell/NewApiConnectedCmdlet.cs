@@ -70,7 +70,7 @@ namespace NewApiSync.PowerShell
 
             if (missing.Count > 0)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
+                throw Terminate(ErrorRecords.Create(
                     "NewApiConfigurationMissing",
                     ErrorCategory.InvalidOperation,
                     $"No New API site to talk to: there is no -Connection, no Connect-NewApi in this session, and the environment variable{(missing.Count > 1 ? "s" : string.Empty)} {string.Join(", ", missing)} {(missing.Count > 1 ? "are" : "is")} not set.",
@@ -80,7 +80,7 @@ namespace NewApiSync.PowerShell
 
             if (!int.TryParse(userText!.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int userId) || userId <= 0)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
+                throw Terminate(ErrorRecords.Create(
                     "NewApiConfigurationInvalid",
                     ErrorCategory.InvalidArgument,
                     $"The environment variable {UserIdVariable} must be a positive whole number (the user id from New API's Personal settings).",
@@ -92,46 +92,35 @@ namespace NewApiSync.PowerShell
             {
                 using SecureString secure = ToSecureString(token!);
                 var connection = new NewApiConnection(baseUrl!, secure, userId) { FromEnvironment = true };
-                if (connection.IsInsecureTransport)
-                {
-                    WriteWarning($"{BaseUrlVariable} is plain http:// to another machine: the access token crosses the network unencrypted. Use https:// unless this is a trusted private network.");
-                }
+                WarnIfInsecure(connection, $"{BaseUrlVariable} ({connection.BaseUrl})");
 
                 return connection;
             }
             catch (InvalidAccessTokenException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
+                throw Terminate(ErrorRecords.Create(
                     "NewApiConfigurationInvalid",
                     ErrorCategory.InvalidArgument,
                     $"The environment variable {AccessTokenVariable} is not usable: {ex.Message}",
                     null,
                     $"Set {AccessTokenVariable} to the system access token alone, with no line break or other characters around it.",
                     ex));
-                throw; // unreachable: ThrowTerminatingError throws
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
+                throw Terminate(ErrorRecords.Create(
                     "NewApiConfigurationInvalid",
                     ErrorCategory.InvalidArgument,
                     $"The environment variable {BaseUrlVariable} is not usable: {ex.Message}",
                     null,
                     $"Set {BaseUrlVariable} to the site's address, e.g. https://newapi.example.com.",
                     ex));
-                throw; // unreachable: ThrowTerminatingError throws
             }
         }
 
         /// <summary>Creates a client for one invocation; the caller disposes it.</summary>
         internal NewApiClient CreateClient(INewApiLog log, RequestThrottle? throttle = null) =>
             new NewApiClient(ResolvedConnection, new NewApiClientOptions { Log = log, Throttle = throttle });
-
-        /// <summary>Reports a run-wide API failure (e.g. the site is unreachable) as a terminating error.</summary>
-        protected void ThrowApiError(NewApiException ex, string errorId, object? target)
-        {
-            ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, target));
-        }
 
         internal static SecureString ToSecureString(string text)
         {

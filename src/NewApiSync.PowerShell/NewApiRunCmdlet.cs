@@ -57,26 +57,16 @@ namespace NewApiSync.PowerShell
             }
             catch (NewApiException ex)
             {
-                string errorId = ex.Kind switch
-                {
-                    NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden => "NewApiAuthenticationFailed",
-                    NewApiErrorKind.RunInProgress => "RunInProgress",
-                    NewApiErrorKind.JournalUnwritable => "JournalUnwritable",
-                    _ => "RunFailed",
-                };
-                ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection));
-                return null;
+                throw Terminate(ErrorRecords.FromApi(ex, "RunFailed", connection));
             }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
                 // The journal or the run lock could not be written: a data folder problem, not the site's.
-                ThrowTerminatingError(ErrorRecords.ForDataFolder(ex, DataRootFor(connection)));
-                return null;
+                throw Terminate(ErrorRecords.ForDataFolder(ex, DataRootFor(connection)));
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidRunOption", ErrorCategory.InvalidArgument, ex.Message, null, "Check the values given to the command or saved with Set-NewApiSyncSetting.", ex));
-                return null;
+                throw Terminate(ErrorRecords.Create("InvalidRunOption", ErrorCategory.InvalidArgument, ex.Message, null, "Check the values given to the command or saved with Set-NewApiSyncSetting.", ex));
             }
             catch (PipelineStoppedException)
             {
@@ -118,7 +108,7 @@ namespace NewApiSync.PowerShell
         /// <summary>
         /// Writes a journal record as the command's output, plus a non-terminating error when its channel failed.
         /// A refused token or role, or a journal that cannot take the undo record, is not the channel's fault: it stops
-        /// the whole run with one error (NewApiAuthenticationFailed, JournalUnwritable), so the channel that met it
+        /// the whole run with one error (NewApiAuthenticationFailed, NewApiPermissionDenied, JournalUnwritable), so the channel that met it
         /// writes no error of its own.
         /// </summary>
         private void WriteRecord(NewApiSyncResult result, string failedErrorId, bool writeObject)
@@ -128,7 +118,7 @@ namespace NewApiSync.PowerShell
                 WriteObject(result);
             }
 
-            if (result.Status == ChannelResultStatus.Failed && result.ErrorKind is not (NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden or NewApiErrorKind.JournalUnwritable))
+            if (result.Status == ChannelResultStatus.Failed && !(result.ErrorKind is NewApiErrorKind kind && NewApiException.IsFatalForRunKind(kind)))
             {
                 WriteError(ErrorRecords.ForFailedChannel(result.ChannelId, result.ChannelName, result.ErrorKind, result.Error, result.HttpStatus, result, failedErrorId));
             }

@@ -10,7 +10,7 @@ using System.Text.Json;
 namespace NewApiSync.Sandbox
 {
     /// <summary>
-    /// New API's admin routes as shared/newapi-admin-api.md describes them: the envelope, both list generations,
+    /// New API's admin routes as docs/newapi-admin-api.md describes them: the envelope, both list generations,
     /// both styles of auth failure, partial updates that skip zero values, and injected faults.
     /// </summary>
     internal sealed class SandboxApi
@@ -82,20 +82,20 @@ namespace NewApiSync.Sandbox
                 SandboxFaultKind.ResetAfterWrite => SandboxReply.ConnectionReset(),
                 SandboxFaultKind.BadGatewayAfterWrite => BadGateway(),
                 SandboxFaultKind.ApplyThenReplyLate => reply.WithDelay(fault.Delay),
-                SandboxFaultKind.SuccessFalseAfterWrite => Envelope(200, false, fault.Message, null),
+                SandboxFaultKind.SuccessFalseAfterWrite => Envelope(200, false, fault.Message),
                 _ => reply,
             };
         }
 
         private SandboxReply? FaultReplyBefore(SandboxFault fault) => fault.Kind switch
         {
-            SandboxFaultKind.ServerError => Envelope(500, false, "internal server error", null),
+            SandboxFaultKind.ServerError => Envelope(500, false, "internal server error"),
             SandboxFaultKind.HtmlBadGateway => BadGateway(),
             SandboxFaultKind.Reset => SandboxReply.ConnectionReset(),
             SandboxFaultKind.RateLimited => SandboxReply.RateLimited(fault.RetryAfter),
-            SandboxFaultKind.SuccessFalse => Envelope(200, false, fault.Message, null),
-            SandboxFaultKind.Unauthorized => Envelope(401, false, Say("无权进行此操作，access token 无效", "access token is invalid"), null, "AUTH_UNAUTHORIZED"),
-            SandboxFaultKind.Forbidden => Envelope(403, false, Say("无权进行此操作，权限不足", "permission denied"), null, "AUTH_FORBIDDEN"),
+            SandboxFaultKind.SuccessFalse => Envelope(200, false, fault.Message),
+            SandboxFaultKind.Unauthorized => Envelope(401, false, Say("无权进行此操作，access token 无效", "access token is invalid"), "AUTH_UNAUTHORIZED"),
+            SandboxFaultKind.Forbidden => Envelope(403, false, Say("无权进行此操作，权限不足", "permission denied"), "AUTH_FORBIDDEN"),
             SandboxFaultKind.WrongShape => SandboxReply.Text(200, "application/json", "{\"success\":true,\"message\":\"\",\"data\":42}"),
             SandboxFaultKind.CustomReply => CustomReply(fault),
             SandboxFaultKind.Redirect => SandboxReply.Text(302, "text/html", "<a href=\"" + fault.Location + "\">Found</a>").WithLocation(fault.Location),
@@ -133,11 +133,6 @@ namespace NewApiSync.Sandbox
             if (path == "/api/channel/" || path == "/api/channel")
             {
                 return (SandboxRoute.ListChannels, null);
-            }
-
-            if (path == "/api/channel/search")
-            {
-                return (SandboxRoute.SearchChannels, null);
             }
 
             const string fetch = "/api/channel/fetch_models/";
@@ -200,13 +195,13 @@ namespace NewApiSync.Sandbox
             request.Headers.TryGetValue("authorization", out string? authorization);
             if (string.IsNullOrWhiteSpace(authorization))
             {
-                return Envelope(401, false, Say("无权进行此操作，未登录且未提供 access token", "not logged in and no access token provided"), null, "AUTH_UNAUTHORIZED");
+                return Envelope(401, false, Say("无权进行此操作，未登录且未提供 access token", "not logged in and no access token provided"), "AUTH_UNAUTHORIZED");
             }
 
             if (!TokenMatches(authorization!))
             {
                 // Older servers answer a bad token with 200 + success:false; newer ones with 401.
-                return Envelope(_options.Legacy ? 200 : 401, false, Say("无权进行此操作，access token 无效", "access token is invalid"), null, _options.Legacy ? null : "AUTH_UNAUTHORIZED");
+                return Envelope(_options.Legacy ? 200 : 401, false, Say("无权进行此操作，access token 无效", "access token is invalid"), _options.Legacy ? null : "AUTH_UNAUTHORIZED");
             }
 
             if (_options.RequireUserHeader)
@@ -214,18 +209,18 @@ namespace NewApiSync.Sandbox
                 request.Headers.TryGetValue("new-api-user", out string? user);
                 if (string.IsNullOrWhiteSpace(user))
                 {
-                    return Envelope(401, false, Say("无权进行此操作，未提供 New-Api-User", "New-Api-User header not provided"), null, "AUTH_UNAUTHORIZED");
+                    return Envelope(401, false, Say("无权进行此操作，未提供 New-Api-User", "New-Api-User header not provided"), "AUTH_UNAUTHORIZED");
                 }
 
                 if (!int.TryParse(user, NumberStyles.Integer, CultureInfo.InvariantCulture, out int userId) || userId != _options.UserId)
                 {
-                    return Envelope(401, false, Say("无权进行此操作，New-Api-User 与登录用户不匹配", "New-Api-User does not match the token's user"), null, "AUTH_UNAUTHORIZED");
+                    return Envelope(401, false, Say("无权进行此操作，New-Api-User 与登录用户不匹配", "New-Api-User does not match the token's user"), "AUTH_UNAUTHORIZED");
                 }
             }
 
             if (_options.UserRole < 10)
             {
-                return Envelope(_options.Legacy ? 200 : 403, false, Say("无权进行此操作，权限不足", "permission denied"), null, _options.Legacy ? null : "AUTH_FORBIDDEN");
+                return Envelope(_options.Legacy ? 200 : 403, false, Say("无权进行此操作，权限不足", "permission denied"), _options.Legacy ? null : "AUTH_FORBIDDEN");
             }
 
             return null;
@@ -245,7 +240,6 @@ namespace NewApiSync.Sandbox
         private SandboxReply Route(SandboxRoute route, int? channelId, SandboxHttpRequest request) => route switch
         {
             SandboxRoute.ListChannels => List(request),
-            SandboxRoute.SearchChannels => Search(request),
             SandboxRoute.GetChannel when channelId is int id => GetOne(id),
             SandboxRoute.FetchModels when channelId is int id => FetchModels(id),
             SandboxRoute.UpdateChannel => Update(request),
@@ -316,18 +310,6 @@ namespace NewApiSync.Sandbox
             return channels.OrderByDescending(c => c.Priority).ThenBy(c => (c.Id * 2654435761u) ^ (uint)salt);
         }
 
-        private SandboxReply Search(SandboxHttpRequest request)
-        {
-            string keyword = request.QueryValue("keyword") ?? string.Empty;
-            List<SandboxChannel> found = _site.Snapshot()
-                .Where(c => keyword.Length == 0 || c.Id.ToString(CultureInfo.InvariantCulture) == keyword ||
-                            c.Name.IndexOf(keyword, StringComparison.OrdinalIgnoreCase) >= 0 ||
-                            (c.BaseUrl ?? string.Empty).IndexOf(keyword, StringComparison.OrdinalIgnoreCase) >= 0)
-                .OrderByDescending(c => c.Id)
-                .ToList();
-            return _options.Legacy ? ChannelArray(found) : ChannelPage(found, found, 1, found.Count);
-        }
-
         private SandboxReply GetOne(int id)
         {
             SandboxChannel? channel = _site.Get(id);
@@ -350,12 +332,12 @@ namespace NewApiSync.Sandbox
             SandboxChannel? channel = _site.Get(id);
             if (channel is null)
             {
-                return Envelope(200, false, Say("渠道不存在", "channel not found"), null);
+                return Envelope(200, false, Say("渠道不存在", "channel not found"));
             }
 
             if (channel.UpstreamError is string error)
             {
-                return Envelope(200, false, error, null);
+                return Envelope(200, false, error);
             }
 
             string[] models = channel.UpstreamModels;
@@ -387,7 +369,7 @@ namespace NewApiSync.Sandbox
             }
             catch (JsonException ex)
             {
-                return Envelope(200, false, "invalid request body: " + ex.Message.Split('\n')[0], null);
+                return Envelope(200, false, "invalid request body: " + ex.Message.Split('\n')[0]);
             }
 
             using (doc)
@@ -395,18 +377,18 @@ namespace NewApiSync.Sandbox
                 JsonElement body = doc.RootElement;
                 if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("id", out JsonElement idElement) || !idElement.TryGetInt32(out int id) || id <= 0)
                 {
-                    return Envelope(200, false, Say("无效的渠道 id", "invalid channel id"), null);
+                    return Envelope(200, false, Say("无效的渠道 id", "invalid channel id"));
                 }
 
                 if (_options.RejectStatusInUpdate && body.TryGetProperty("status", out _))
                 {
-                    return Envelope(200, false, Say("不允许通过此接口修改渠道状态", "status cannot be changed through this endpoint"), null);
+                    return Envelope(200, false, Say("不允许通过此接口修改渠道状态", "status cannot be changed through this endpoint"));
                 }
 
                 string? sensitive = body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !AdminFields.Contains(n));
                 if (sensitive is not null && _options.UserRole < 100)
                 {
-                    return Envelope(_options.Legacy ? 200 : 403, false, Say($"修改 {sensitive} 需要超级管理员权限", $"changing {sensitive} needs root permission"), null);
+                    return Envelope(_options.Legacy ? 200 : 403, false, Say($"修改 {sensitive} 需要超级管理员权限", $"changing {sensitive} needs root permission"));
                 }
 
                 string? models = null, mapping = null, name = null, group = null, tag = null;
@@ -420,7 +402,7 @@ namespace NewApiSync.Sandbox
                 }
                 catch (InvalidOperationException ex)
                 {
-                    return Envelope(200, false, ex.Message, null);
+                    return Envelope(200, false, ex.Message);
                 }
 
                 SandboxChannel? updated = _site.Change(id, c =>
@@ -473,7 +455,7 @@ namespace NewApiSync.Sandbox
             return value.GetString();
         }
 
-        private SandboxReply NotFound() => Envelope(200, false, "record not found", null);
+        private SandboxReply NotFound() => Envelope(200, false, "record not found");
 
         private SandboxReply ChannelArray(IEnumerable<SandboxChannel> channels) =>
             Write(200, w =>
@@ -557,7 +539,8 @@ namespace NewApiSync.Sandbox
             w.WriteString("message", string.Empty);
         }
 
-        private static SandboxReply Envelope(int status, bool success, string message, object? data, string? code = null) =>
+        /// <summary>A reply with no data: New API's envelope of a refusal or an error, <c>"data": null</c>.</summary>
+        private static SandboxReply Envelope(int status, bool success, string message, string? code = null) =>
             Write(status, w =>
             {
                 w.WriteBoolean("success", success);
@@ -567,10 +550,7 @@ namespace NewApiSync.Sandbox
                     w.WriteString("code", code);
                 }
 
-                if (data is null)
-                {
-                    w.WriteNull("data");
-                }
+                w.WriteNull("data");
             });
 
         private static SandboxReply Write(int status, Action<Utf8JsonWriter> body)

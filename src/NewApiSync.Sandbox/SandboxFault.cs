@@ -8,7 +8,6 @@ namespace NewApiSync.Sandbox
         Any,
         Status,
         ListChannels,
-        SearchChannels,
         GetChannel,
         FetchModels,
         UpdateChannel,

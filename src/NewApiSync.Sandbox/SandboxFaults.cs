@@ -36,18 +36,6 @@ namespace NewApiSync.Sandbox
             }
         }
 
-        /// <summary>Rules that still have requests to catch.</summary>
-        public IReadOnlyList<SandboxFault> Pending
-        {
-            get
-            {
-                lock (_rules)
-                {
-                    return _rules.Where(r => r.Remaining > 0).ToArray();
-                }
-            }
-        }
-
         internal SandboxFault? Take(SandboxRoute route, int? channelId)
         {
             lock (_rules)

@@ -2,7 +2,7 @@ using System;
 
 namespace NewApiSync.Sandbox
 {
-    /// <summary>Which shape of the admin API the sandbox imitates (shared/newapi-admin-api.md).</summary>
+    /// <summary>Which shape of the admin API the sandbox imitates (docs/newapi-admin-api.md).</summary>
     public enum SandboxGeneration
     {
         /// <summary>Since 2025-06: list data is {items, total, page, page_size, type_counts}; pages are 1-based.</summary>

@@ -63,7 +63,7 @@ namespace NewApiSync.Benchmarks
             }
 
             using var server = SandboxServer.Start(site, new SandboxOptions { FetchModelsDelay = TimeSpan.FromMilliseconds(100) });
-            var options = new RunOptions { Concurrency = concurrency, RequestsPerMinute = RunOptions.MaxRequestsPerMinute, Burst = RunOptions.MaxBurst };
+            var options = new RunOptions { Concurrency = concurrency, RequestsPerMinute = RunLimits.MaxRequestsPerMinute, Burst = RunLimits.MaxBurst };
             NewApiConnection connection = Connect(server);
             IReadOnlyList<Channel> listed;
             using (RunContext context = RunContext.Create(connection, options))
@@ -77,7 +77,7 @@ namespace NewApiSync.Benchmarks
             double measured = clock.Elapsed.TotalSeconds;
             double ideal = channels * 0.1 / concurrency;
             return new Figure("Latency hiding", "Sync pass, upstream fetch 100 ms", Seconds(measured), Seconds(ideal), measured / ideal, 1.2,
-                $"{channels} channels, concurrency {concurrency}, rate limit {RunOptions.MaxRequestsPerMinute}/min with burst {RunOptions.MaxBurst}");
+                $"{channels} channels, concurrency {concurrency}, rate limit {RunLimits.MaxRequestsPerMinute}/min with burst {RunLimits.MaxBurst}");
         }
 
         /// <summary>What one scale step measured.</summary>
@@ -116,7 +116,7 @@ namespace NewApiSync.Benchmarks
         public static async Task<ScaleStep> ScaleAsync(int channels, int concurrency)
         {
             using var server = SandboxServer.Start(SandboxSite.CreateGenerated(channels, 300, seed: 11));
-            var options = new RunOptions { Concurrency = concurrency, RequestsPerMinute = RunOptions.MaxRequestsPerMinute, Burst = RunOptions.MaxBurst };
+            var options = new RunOptions { Concurrency = concurrency, RequestsPerMinute = RunLimits.MaxRequestsPerMinute, Burst = RunLimits.MaxBurst };
             NewApiConnection connection = Connect(server);
 
             double rawListSeconds = await RawListAsync(server, channels);

@@ -49,7 +49,7 @@ namespace NewApiSync.Benchmarks
         }
 
         [Benchmark(Description = "SyncPlanner.Plan, 300 → 300 models")]
-        public bool Plan() => _planner.Plan(_channel, _upstream).NeedsWrite;
+        public bool Plan() => _planner.Plan(_channel, _upstream).Diff.IsEmpty;
     }
 
     /// <summary>Redirect planning for a whole site: 2,000 channels × 300 models × 30 standard names.</summary>
@@ -129,9 +129,12 @@ namespace NewApiSync.Benchmarks
             string template;
             using (JournalRunWriter writer = journal.BeginRun(header))
             {
+                int failures = 0, changes = 0;
                 for (int c = 1; c <= channels; c++)
                 {
                     bool failed = c % 97 == 0;
+                    failures += failed ? 1 : 0;
+                    changes += !failed && c % 5 == 0 ? 1 : 0;
                     writer.Append(new NewApiSyncResult
                     {
                         RunId = header.RunId, Kind = RunKind.Sync, BaseUrl = baseUrl, ChannelId = c, ChannelName = "channel-" + c,
@@ -143,7 +146,12 @@ namespace NewApiSync.Benchmarks
                     });
                 }
 
-                writer.Complete(writer.Summary(epoch.AddMinutes(30)));
+                writer.Complete(new NewApiSyncRun
+                {
+                    RunId = header.RunId, Kind = header.Kind, BaseUrl = header.BaseUrl, UserId = header.UserId, Mode = header.Mode, StartedAt = header.StartedAt,
+                    PlannedChannelIds = header.PlannedChannelIds, Total = channels, Succeeded = channels - failures, Failed = failures, Changed = changes,
+                    FinishedAt = epoch.AddMinutes(30),
+                });
                 template = writer.FilePath;
             }
 

@@ -109,7 +109,7 @@ namespace NewApiSync.Benchmarks
 
             GC.Collect();
             long baseline = System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
-            var options = new RunOptions { Concurrency = channels, MaxRetries = 0, RequestsPerMinute = RunOptions.MaxRequestsPerMinute, Burst = RunOptions.MaxBurst };
+            var options = new RunOptions { Concurrency = channels, MaxRetries = 0, RequestsPerMinute = RunLimits.MaxRequestsPerMinute, Burst = RunLimits.MaxBurst };
             long managedPeak = 0;
             using var sampler = new Timer(_ => managedPeak = Math.Max(managedPeak, GC.GetTotalMemory(false)), null, 0, 5);
             var clock = System.Diagnostics.Stopwatch.StartNew();

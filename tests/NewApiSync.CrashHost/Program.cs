@@ -106,7 +106,11 @@ namespace NewApiSync.CrashHost
                 });
             }
 
-            writer.Complete(writer.Summary(DateTimeOffset.UtcNow, null));
+            writer.Complete(new NewApiSyncRun
+            {
+                RunId = header.RunId, Kind = header.Kind, BaseUrl = baseUrl, UserId = userId, Mode = header.Mode, StartedAt = started,
+                PlannedChannelIds = header.PlannedChannelIds, Total = channels, Succeeded = channels, Changed = channels, FinishedAt = DateTimeOffset.UtcNow,
+            });
             Console.Out.WriteLine("run " + header.RunId);
             return 0;
         }

@@ -54,9 +54,9 @@ namespace NewApiSync.PowerShell.Tests
                 "$item = [NewApiSync.Engine.Results.NewApiModelRedirectResult]::new(); $item.ChannelId = 4; $item.ChannelName = 'Gemini'; $item.Status = 'Updated'; " +
                 "$item.Added = [NewApiSync.Engine.Channels.ModelMapping]::Parse('{\"gemini-2.5-pro\":\"google/gemini-2.5-pro\"}').Mapping; " +
                 "$item.Unmatched = [NewApiSync.Engine.Channels.ModelMapping]::Parse('{\"gpt-4o\":\"NoCandidate\",\"o3\":\"NoCandidate\"}').Mapping; " +
-                "$item.ModelsAdded = @('gemini-2.5-pro')",
+                "$item.AddedModels = @('gemini-2.5-pro')",
                 new[] { "Id", "ChannelName", "Status", "Added", "Replaced", "Unmatched", "Message", "Gemini", "Updated" },
-                new[] { "gemini-2.5-pro -> google/gemini-2.5-pro", "gpt-4o -> NoCandidate, o3 -> NoCandidate", "ModelsAdded" }
+                new[] { "gemini-2.5-pro -> google/gemini-2.5-pro", "gpt-4o -> NoCandidate, o3 -> NoCandidate", "AddedModels" }
             },
             {
                 "StandardModel",

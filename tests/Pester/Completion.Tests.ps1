@@ -136,7 +136,8 @@ Describe 'Argument completion' {
                 $header.StartedAt = [DateTimeOffset]::ParseExact($id.Substring(0, 8), 'yyyyMMdd', $null, 'AssumeUniversal')
                 $header.Mode = 'All'
                 $writer = $journal.BeginRun($header)
-                $writer.Complete($writer.Summary($header.StartedAt.AddMinutes(1)))
+                $header.FinishedAt = $header.StartedAt.AddMinutes(1)
+                $writer.Complete($header)
                 $writer.Dispose()
             }
         }

@@ -74,7 +74,7 @@ Describe 'Get-NewApiChannel' {
             @(Get-NewApiChannel -Connection $second).Count | Should -Be 3
             # Starting the second sandbox stopped the first: its connection reaches nothing.
             $caught = { Get-NewApiChannel -Connection $first } | Should -Throw -PassThru
-            $caught.FullyQualifiedErrorId | Should -Be 'CannotListChannels,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
+            $caught.FullyQualifiedErrorId | Should -Be 'NewApiSiteUnreachable,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
             $caught.CategoryInfo.Category | Should -Be 'ConnectionError'
         }
 

@@ -215,7 +215,10 @@ Describe 'Restore-NewApiChannel' {
             OldModelMapping = $Old; NewModelMapping = '{}'; StartedAt = $now
         }
         $writer.Append($record)
-        $writer.Complete($writer.Summary([DateTimeOffset]::UtcNow))
+        $writer.Complete([NewApiSync.Engine.Results.NewApiSyncRun]@{
+            RunId = $header.RunId; Kind = 'Clear'; BaseUrl = $sbx.BaseUrl; UserId = 1; Mode = 'Selected'; StartedAt = $now
+            Total = 1; Succeeded = 1; Changed = 1; FinishedAt = [DateTimeOffset]::UtcNow
+        })
         $writer.Dispose()
 
         $result = Restore-NewApiChannel -RunId $header.RunId -Confirm:$false

@@ -70,7 +70,7 @@ Describe 'Start-NewApiSandbox' {
             $null = Start-NewApiSandbox -ChannelCount 3
             Test-Path -LiteralPath $first.DataDirectory | Should -BeFalse
             @(Get-NewApiChannel).Count | Should -Be 3
-            ({ Get-NewApiChannel -Connection $first -ErrorAction Stop } | Should -Throw -PassThru).FullyQualifiedErrorId | Should -Be 'CannotListChannels,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
+            ({ Get-NewApiChannel -Connection $first -ErrorAction Stop } | Should -Throw -PassThru).FullyQualifiedErrorId | Should -Be 'NewApiSiteUnreachable,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
         }
     }
 

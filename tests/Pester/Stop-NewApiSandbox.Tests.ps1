@@ -27,7 +27,7 @@ Describe 'Stop-NewApiSandbox' {
 
         It 'stops the listener' {
             Stop-NewApiSandbox
-            ({ Get-NewApiChannel -Connection $script:sandbox } | Should -Throw -PassThru).FullyQualifiedErrorId | Should -Be 'CannotListChannels,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
+            ({ Get-NewApiChannel -Connection $script:sandbox } | Should -Throw -PassThru).FullyQualifiedErrorId | Should -Be 'NewApiSiteUnreachable,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
         }
 
         It 'keeps a default connection to another site' {
@@ -36,7 +36,7 @@ Describe 'Stop-NewApiSandbox' {
             Connect-NewApi -BaseUrl $script:sandbox.BaseUrl -AccessToken $token -UserId 1
             Stop-NewApiSandbox
             # ...so the error is about the stopped listener, not a missing configuration.
-            ({ Get-NewApiChannel } | Should -Throw -PassThru).FullyQualifiedErrorId | Should -Be 'CannotListChannels,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
+            ({ Get-NewApiChannel } | Should -Throw -PassThru).FullyQualifiedErrorId | Should -Be 'NewApiSiteUnreachable,NewApiSync.PowerShell.Commands.GetNewApiChannelCommand'
         }
     }
 

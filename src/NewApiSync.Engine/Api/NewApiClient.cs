@@ -21,7 +21,7 @@ using Polly.Timeout;
 namespace NewApiSync.Engine.Api
 {
     /// <summary>
-    /// The admin API of one New API site, as described in shared/newapi-admin-api.md, across its server generations.
+    /// The admin API of one New API site, as described in docs/newapi-admin-api.md, across its server generations.
     /// Every call goes through the run's <see cref="RequestThrottle"/>; a 429 pauses all callers and is retried here
     /// (it is not a failure of the channel); every other failure surfaces as a classified <see cref="NewApiException"/>.
     /// </summary>
@@ -272,15 +272,6 @@ namespace NewApiSync.Engine.Api
             {
                 throw Reclassify(ex, NewApiErrorKind.NotFound, $"Channel {id} was not found on {_connection.BaseUrl} ({Said(ex.ServerMessage)}{InEnglish(ex.ServerMessage)}).");
             }
-        }
-
-        /// <summary>GET /api/channel/search?keyword=: channels whose id, name or base URL match.</summary>
-        public async Task<IReadOnlyList<Channel>> SearchChannelsAsync(string keyword, CancellationToken cancellationToken)
-        {
-            string path = "/api/channel/search?keyword=" + Uri.EscapeDataString(keyword ?? string.Empty);
-            using ApiReply reply = await SendAsync(HttpMethod.Get, path, null, authenticated: true, cancellationToken).ConfigureAwait(false);
-            JsonElement items = reply.Data.ValueKind == JsonValueKind.Object && reply.Data.TryGetProperty("items", out JsonElement inner) ? inner : reply.Data;
-            return items.ValueKind == JsonValueKind.Null ? Array.Empty<Channel>() : ChannelJson.ReadChannelArray(items, "GET " + path);
         }
 
         /// <summary>The longest model name accepted from an upstream list (documented in about_NewApiSync).</summary>

@@ -4,7 +4,7 @@ using System.Security;
 
 namespace NewApiSync.Engine.Api
 {
-    /// <summary>Which shape of the admin API a server speaks (see shared/newapi-admin-api.md).</summary>
+    /// <summary>Which shape of the admin API a server speaks (see docs/newapi-admin-api.md).</summary>
     // long-based on purpose: ConvertTo-Json writes 64-bit enums by name, so exported results show "Failed", not 1, with no -EnumsAsStrings.
     public enum ServerGeneration : long
     {

@@ -39,6 +39,13 @@ namespace NewApiSync.Engine.Api
             or NewApiErrorKind.Protocol or NewApiErrorKind.Upstream or NewApiErrorKind.RateLimited;
 
         /// <summary>Failures that mean every other request of the run would fail the same way.</summary>
-        public bool IsFatalForRun => Kind is NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden or NewApiErrorKind.JournalUnwritable;
+        public bool IsFatalForRun => IsFatalForRunKind(Kind);
+
+        /// <summary>
+        /// The kinds that stop a whole run (a refused token or role, a journal that cannot take the undo record); the
+        /// one rule for the engine, which stops on them, and the cmdlets, which report them once for the run.
+        /// </summary>
+        public static bool IsFatalForRunKind(NewApiErrorKind kind) =>
+            kind is NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden or NewApiErrorKind.JournalUnwritable;
     }
 }

@@ -28,7 +28,6 @@ namespace NewApiSync.Engine.Api
         private readonly TimeProvider _time;
         private readonly object _gate = new object();
         private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
-        private long _rateLimitedReplies;
 
         /// <summary>How far back replies count towards the rate the server accepts.</summary>
         public static readonly TimeSpan AcceptedRateWindow = TimeSpan.FromSeconds(10);
@@ -110,9 +109,6 @@ namespace NewApiSync.Engine.Api
         public double RequestsPerMinute { get; }
 
         public int Burst { get; }
-
-        /// <summary>How many 429 replies the run has seen.</summary>
-        public long RateLimitedReplies => Interlocked.Read(ref _rateLimitedReplies);
 
         /// <summary>When a 429 pause ends (MinValue when none is in force).</summary>
         public DateTimeOffset PausedUntil
@@ -308,7 +304,6 @@ namespace NewApiSync.Engine.Api
         /// <summary>Holds every request of the run back for <paramref name="delay"/> (extends, never shortens, a pause).</summary>
         public void PauseAll(TimeSpan delay)
         {
-            Interlocked.Increment(ref _rateLimitedReplies);
             DateTimeOffset until = _time.GetUtcNow() + delay;
             lock (_gate)
             {

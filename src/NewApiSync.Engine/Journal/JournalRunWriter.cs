@@ -14,11 +14,9 @@ namespace NewApiSync.Engine.Journal
         private readonly SyncJournal _journal;
         private readonly object _gate = new();
         private readonly NewApiSyncRun _header;
-        private readonly RunTally _tally = new();
         private FileStream? _stream;
         private bool _completed;
         private Exception? _failure;
-        private int _channelRecords;
 
         private JournalRunWriter(SyncJournal journal, string filePath, NewApiSyncRun header, FileStream stream)
         {
@@ -33,18 +31,6 @@ namespace NewApiSync.Engine.Journal
 
         /// <summary>The run's .jsonl file.</summary>
         public string FilePath { get; }
-
-        /// <summary>How many channel records have been written.</summary>
-        public int ChannelRecords
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _channelRecords;
-                }
-            }
-        }
 
         internal static JournalRunWriter Create(SyncJournal journal, string filePath, NewApiSyncRun header)
         {
@@ -85,8 +71,6 @@ namespace NewApiSync.Engine.Journal
             {
                 ThrowIfNotWritable();
                 WriteLine(line);
-                _tally.Add(result.ChannelId, result.Status, result.Changed);
-                _channelRecords++;
             }
         }
 
@@ -102,20 +86,6 @@ namespace NewApiSync.Engine.Journal
             {
                 ThrowIfNotWritable();
                 WriteLine(line);
-            }
-        }
-
-        /// <summary>
-        /// The summary of what was appended so far (latest record per channel; Total includes planned channels never
-        /// reached), for <see cref="Complete"/> when the caller keeps no counts of its own.
-        /// </summary>
-        public NewApiSyncRun Summary(DateTimeOffset finishedAt, DateTimeOffset? nextScheduledTime = null)
-        {
-            lock (_gate)
-            {
-                NewApiSyncRun summary = _tally.Summarize(_header, finishedAt, interrupted: false);
-                summary.NextScheduledTime = nextScheduledTime;
-                return summary;
             }
         }
 

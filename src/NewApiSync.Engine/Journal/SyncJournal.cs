@@ -13,11 +13,9 @@ namespace NewApiSync.Engine.Journal
     /// </summary>
     public sealed class SyncJournal
     {
-        /// <summary>The default number of runs kept per site (the HistoryRetention setting).</summary>
-        public const int DefaultHistoryRetention = 200;
 
         private readonly Action<string> _warn;
-        private int _historyRetention = DefaultHistoryRetention;
+        private int _historyRetention = Runs.RunLimits.DefaultHistoryRetention;
 
         private SyncJournal(string siteDirectory, string siteKey, string siteName, string? legacySiteDirectory, Action<string>? warn)
         {
@@ -64,7 +62,7 @@ namespace NewApiSync.Engine.Journal
         public int HistoryRetention
         {
             get => _historyRetention;
-            set => _historyRetention = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "HistoryRetention must be at least 1.");
+            set => _historyRetention = value >= Runs.RunLimits.MinHistoryRetention ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "HistoryRetention must be at least 1.");
         }
 
         /// <summary>

@@ -50,7 +50,7 @@ namespace NewApiSync.Engine.Redirect
                 NewMapping = ModelMapping.Empty,
                 RemovedMappingKeys = mapping.Keys.ToArray(),
                 NewModels = aliases.Length == 0 ? channel.ModelList : Without(channel.ModelList, aliases),
-                ModelsRemoved = aliases,
+                RemovedModels = aliases,
                 Reason = wouldEmpty ? ModelsKeptReason : null,
             };
         }

@@ -6,14 +6,8 @@ using NewApiSync.Engine.Runs;
 namespace NewApiSync.Engine.Redirect
 {
     /// <summary>What one Test-NewApiModelRedirect invocation should do.</summary>
-    public sealed class MappingCheckRequest
+    public sealed class MappingCheckRequest : ChannelRunRequest
     {
-        public RunMode Mode { get; set; } = RunMode.All;
-
-        public IReadOnlyList<Channel>? Channels { get; set; }
-
-        public IReadOnlyList<int>? ChannelIds { get; set; }
-
         /// <summary>Also fetch each channel's upstream list and flag targets it no longer serves.</summary>
         public bool Upstream { get; set; }
 

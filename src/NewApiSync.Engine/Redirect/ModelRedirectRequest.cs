@@ -6,16 +6,10 @@ using NewApiSync.Engine.Runs;
 namespace NewApiSync.Engine.Redirect
 {
     /// <summary>What one redirect or clear run should do (New-/Clear-NewApiModelRedirect).</summary>
-    public sealed class ModelRedirectRequest
+    public sealed class ModelRedirectRequest : ChannelRunRequest
     {
         /// <summary><see cref="RunKind.Redirect"/> or <see cref="RunKind.Clear"/>.</summary>
         public RunKind Kind { get; set; } = RunKind.Redirect;
-
-        public RunMode Mode { get; set; } = RunMode.All;
-
-        public IReadOnlyList<Channel>? Channels { get; set; }
-
-        public IReadOnlyList<int>? ChannelIds { get; set; }
 
         /// <summary>Standard names, in priority order; null = the saved setting, else the built-in list.</summary>
         public IReadOnlyList<string>? StandardModels { get; set; }

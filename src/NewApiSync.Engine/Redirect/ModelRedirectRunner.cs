@@ -83,8 +83,8 @@ namespace NewApiSync.Engine.Redirect
                 ? _planner.Plan(channel, _request.Force, _request.PruneMissingTargets)
                 : ClearPlanner.Plan(channel, _request.KeepModels);
             _outputs[channel.Id] = plan.ToResult(result.RunId);
-            result.AddedModels = plan.ModelsAdded.ToArray();
-            result.RemovedModels = plan.ModelsRemoved.ToArray();
+            result.AddedModels = plan.AddedModels.ToArray();
+            result.RemovedModels = plan.RemovedModels.ToArray();
             result.Reason = plan.Reason;
 
             if (plan.ErrorKind is not null)
@@ -119,7 +119,7 @@ namespace NewApiSync.Engine.Redirect
             }
 
             string entries = plan.OldMapping is null ? "an unreadable model_mapping" : $"{plan.OldMapping.Count} mapping entr{(plan.OldMapping.Count == 1 ? "y" : "ies")}";
-            string aliases = plan.ModelsRemoved.Count == 0 ? string.Empty : $" and {plan.ModelsRemoved.Count} alias(es) from models ({string.Join(", ", plan.ModelsRemoved.Take(10))}{(plan.ModelsRemoved.Count > 10 ? ", …" : string.Empty)})";
+            string aliases = plan.RemovedModels.Count == 0 ? string.Empty : $" and {plan.RemovedModels.Count} alias(es) from models ({string.Join(", ", plan.RemovedModels.Take(10))}{(plan.RemovedModels.Count > 10 ? ", …" : string.Empty)})";
             return $"Clear model redirects: remove {entries}{aliases}";
         }
 

@@ -60,10 +60,10 @@ namespace NewApiSync.Engine.Redirect
         public IReadOnlyList<KeyValuePair<string, RedirectSkipReason>> Unmatched { get; internal init; } = NoSkips;
 
         /// <summary>Names appended to models (the standard names that now route to this channel).</summary>
-        public IReadOnlyList<string> ModelsAdded { get; internal init; } = NoNames;
+        public IReadOnlyList<string> AddedModels { get; internal init; } = NoNames;
 
         /// <summary>Names removed from models (the aliases a clear takes away).</summary>
-        public IReadOnlyList<string> ModelsRemoved { get; internal init; } = NoNames;
+        public IReadOnlyList<string> RemovedModels { get; internal init; } = NoNames;
 
         /// <summary>Mapping keys dropped by a clear or a prune, in mapping order.</summary>
         public IReadOnlyList<string> RemovedMappingKeys { get; internal init; } = NoNames;
@@ -90,20 +90,6 @@ namespace NewApiSync.Engine.Redirect
             : RedirectStatus.Updated;
 
         internal bool IsSkip { get; init; }
-
-        /// <summary>The reason a standard name got no entry, or null when it got one or was not planned.</summary>
-        public RedirectSkipReason? UnmatchedReason(string standardName)
-        {
-            foreach (var skip in Unmatched)
-            {
-                if (string.Equals(skip.Key, standardName, StringComparison.Ordinal))
-                {
-                    return skip.Value;
-                }
-            }
-
-            return null;
-        }
 
         /// <summary>The write this plan needs, holding only the changed fields; null when nothing changed.</summary>
         public ChannelUpdate? ToUpdate() => Changed
@@ -146,8 +132,8 @@ namespace NewApiSync.Engine.Redirect
             }
 
             AddList(parts, "remove mapping entries", RemovedMappingKeys);
-            AddList(parts, "add to models", ModelsAdded);
-            AddList(parts, "remove from models", ModelsRemoved);
+            AddList(parts, "add to models", AddedModels);
+            AddList(parts, "remove from models", RemovedModels);
             return string.Join("; ", parts);
         }
 
@@ -178,8 +164,8 @@ namespace NewApiSync.Engine.Redirect
             Replaced = Replaced,
             Unmatched = ModelMapping.From(Unmatched.Where(u => !IsServed(u.Value)).Select(u => new KeyValuePair<string, string>(u.Key, u.Value.ToString()))),
             AlreadyServed = Unmatched.Where(u => IsServed(u.Value)).Select(u => u.Key).ToArray(),
-            ModelsAdded = ModelsAdded.ToArray(),
-            ModelsRemoved = ModelsRemoved.ToArray(),
+            AddedModels = AddedModels.ToArray(),
+            RemovedModels = RemovedModels.ToArray(),
             MappingKeysRemoved = RemovedMappingKeys.ToArray(),
             Mapping = NewMapping,
             OldModelMapping = OldMappingRaw,

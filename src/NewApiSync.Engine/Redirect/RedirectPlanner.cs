@@ -82,13 +82,13 @@ namespace NewApiSync.Engine.Redirect
             return new RedirectPlan(RedirectPlanKind.Redirect, channel)
             {
                 NewMapping = newMapping,
-                NewModels = matches.ModelsAdded.Count == 0
+                NewModels = matches.AddedModels.Count == 0
                     ? channel.ModelList
-                    : channel.ModelList.Append(matches.ModelsAdded),
+                    : channel.ModelList.Append(matches.AddedModels),
                 Added = added,
                 Replaced = ModelMapping.From(matches.Replaced),
                 Unmatched = matches.Unmatched.ToArray(),
-                ModelsAdded = matches.ModelsAdded.ToArray(),
+                AddedModels = matches.AddedModels.ToArray(),
                 // A pruned key that a standard name took again was rewritten, not removed: Replaced shows it.
                 RemovedMappingKeys = pruned.Where(key => !newMapping.ContainsKey(key)).ToArray(),
                 Reason = channel.ModelMapping is null ? $"The invalid model_mapping was replaced ({channel.ModelMappingError})" : null,
@@ -167,7 +167,7 @@ namespace NewApiSync.Engine.Redirect
             {
                 Added = new List<KeyValuePair<string, string>>(standards);
                 Unmatched = new List<KeyValuePair<string, RedirectSkipReason>>(standards);
-                ModelsAdded = new List<string>(standards);
+                AddedModels = new List<string>(standards);
             }
 
             public List<KeyValuePair<string, string>> Added { get; }
@@ -176,7 +176,7 @@ namespace NewApiSync.Engine.Redirect
 
             public List<KeyValuePair<string, RedirectSkipReason>> Unmatched { get; }
 
-            public List<string> ModelsAdded { get; }
+            public List<string> AddedModels { get; }
 
             public void Skip(string standard, RedirectSkipReason reason) =>
                 Unmatched.Add(new KeyValuePair<string, RedirectSkipReason>(standard, reason));
@@ -184,7 +184,7 @@ namespace NewApiSync.Engine.Redirect
             /// <summary>Records standard → actual; the standard name is not listed yet (else it would be AlreadyPresent), so it joins models.</summary>
             public void Map(string standard, string actual, ModelMapping existing, ModelMapping stored)
             {
-                ModelsAdded.Add(standard);
+                AddedModels.Add(standard);
                 if (existing.TryGetValue(standard, out string current) && string.Equals(current, actual, StringComparison.Ordinal))
                 {
                     Skip(standard, RedirectSkipReason.AlreadyMapped);

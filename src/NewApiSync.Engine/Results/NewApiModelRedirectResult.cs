@@ -44,9 +44,9 @@ namespace NewApiSync.Engine.Results
         /// <summary>Standard names that needed no entry: the channel lists them already, or its mapping already sends them to the chosen model.</summary>
         public NameList AlreadyServed { get; set; } = NameList.Empty;
 
-        public NameList ModelsAdded { get; set; } = NameList.Empty;
+        public NameList AddedModels { get; set; } = NameList.Empty;
 
-        public NameList ModelsRemoved { get; set; } = NameList.Empty;
+        public NameList RemovedModels { get; set; } = NameList.Empty;
 
         /// <summary>Mapping keys a clear or prune removed.</summary>
         public NameList MappingKeysRemoved { get; set; } = NameList.Empty;

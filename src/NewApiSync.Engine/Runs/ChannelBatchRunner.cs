@@ -47,7 +47,7 @@ namespace NewApiSync.Engine.Runs
                 {
                     tally.Started(target);
                     NewApiSyncResult result = await ProcessAsync(target, run, work, stopRun.Token).ConfigureAwait(false);
-                    if (result.ErrorKind is NewApiErrorKind.Authentication or NewApiErrorKind.Forbidden or NewApiErrorKind.JournalUnwritable)
+                    if (result.ErrorKind is NewApiErrorKind kind && NewApiException.IsFatalForRunKind(kind))
                     {
                         if (result.ErrorKind == NewApiErrorKind.JournalUnwritable)
                         {

@@ -64,7 +64,7 @@ namespace NewApiSync.Engine.Runs
                     OnRetry = args =>
                     {
                         var ex = (NewApiException)args.Outcome.Exception!;
-                        log.Verbose($"{ex.Request}: {ex.Kind} ({FirstSentence(ex.Message)}); retry {args.AttemptNumber + 1} of {options.MaxRetries} in {args.RetryDelay.TotalSeconds:0.0} s.");
+                        log.Verbose($"{ex.Request}: {ex.Kind} ({WithoutRequestPrefix(ex.Message)}); retry {args.AttemptNumber + 1} of {options.MaxRetries} in {args.RetryDelay.TotalSeconds:0.0} s.");
                         return default;
                     },
                 })
@@ -74,7 +74,11 @@ namespace NewApiSync.Engine.Runs
         /// <summary>Transient kinds, except 429 (the client's shared pause handles it) and the run-fatal ones.</summary>
         public static bool IsRetryable(NewApiException ex) => ex.IsTransient && ex.Kind != NewApiErrorKind.RateLimited;
 
-        private static string FirstSentence(string message)
+        /// <summary>
+        /// The message without its leading "request: " part (e.g. "GET /api/channel/7: "), which the retry line already
+        /// names from <see cref="NewApiException.Request"/>.
+        /// </summary>
+        private static string WithoutRequestPrefix(string message)
         {
             int colon = message.IndexOf(": ", StringComparison.Ordinal);
             return colon > 0 && colon + 2 < message.Length ? message.Substring(colon + 2) : message;

@@ -2,26 +2,23 @@ using System;
 
 namespace NewApiSync.Engine.Runs
 {
-    /// <summary>How a run that touches channels paces and retries its requests (sync, redirect, clear, restore alike).</summary>
+    /// <summary>
+    /// How a run that touches channels paces and retries its requests (sync, redirect, clear, restore alike). Defaults
+    /// and ranges: <see cref="RunLimits"/>.
+    /// </summary>
     public sealed class RunOptions
     {
-        public const int MinConcurrency = 1, MaxConcurrency = 32;
-        public const int MinRetries = 0, MaxRetriesLimit = 10;
-        public const int MinRequestsPerMinute = 1, MaxRequestsPerMinute = 10000;
-        public const int MinBurst = 1, MaxBurst = 1000;
-        public const int MaxChannelTimeoutSec = 3600;
-
         /// <summary>Channels processed at once.</summary>
-        public int Concurrency { get; set; } = 2;
+        public int Concurrency { get; set; } = RunLimits.DefaultConcurrency;
 
         /// <summary>Retries of one request after a transient failure (a 429 is never counted here).</summary>
-        public int MaxRetries { get; set; } = 3;
+        public int MaxRetries { get; set; } = RunLimits.DefaultMaxRetries;
 
         /// <summary>The sustained request rate of the whole run.</summary>
-        public double RequestsPerMinute { get; set; } = 20;
+        public int RequestsPerMinute { get; set; } = RunLimits.DefaultRequestsPerMinute;
 
         /// <summary>How many requests may go at once after a quiet spell (the token bucket's size).</summary>
-        public int Burst { get; set; } = 5;
+        public int Burst { get; set; } = RunLimits.DefaultBurst;
 
         /// <summary>A bound on one channel's whole processing, retries included; null = none.</summary>
         public TimeSpan? ChannelTimeout { get; set; }
@@ -34,11 +31,11 @@ namespace NewApiSync.Engine.Runs
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first value out of range.</summary>
         public void Validate()
         {
-            Check(Concurrency >= MinConcurrency && Concurrency <= MaxConcurrency, nameof(Concurrency), Concurrency, $"{MinConcurrency}–{MaxConcurrency}");
-            Check(MaxRetries >= MinRetries && MaxRetries <= MaxRetriesLimit, nameof(MaxRetries), MaxRetries, $"{MinRetries}–{MaxRetriesLimit}");
-            Check(RequestsPerMinute >= MinRequestsPerMinute && RequestsPerMinute <= MaxRequestsPerMinute, nameof(RequestsPerMinute), RequestsPerMinute, $"{MinRequestsPerMinute}–{MaxRequestsPerMinute}");
-            Check(Burst >= MinBurst && Burst <= MaxBurst, nameof(Burst), Burst, $"{MinBurst}–{MaxBurst}");
-            Check(ChannelTimeout is null || (ChannelTimeout > TimeSpan.Zero && ChannelTimeout <= TimeSpan.FromSeconds(MaxChannelTimeoutSec)), nameof(ChannelTimeout), ChannelTimeout!, $"1–{MaxChannelTimeoutSec} seconds, or none");
+            Check(Concurrency >= RunLimits.MinConcurrency && Concurrency <= RunLimits.MaxConcurrency, nameof(Concurrency), Concurrency, $"{RunLimits.MinConcurrency}–{RunLimits.MaxConcurrency}");
+            Check(MaxRetries >= RunLimits.MinRetries && MaxRetries <= RunLimits.MaxRetriesLimit, nameof(MaxRetries), MaxRetries, $"{RunLimits.MinRetries}–{RunLimits.MaxRetriesLimit}");
+            Check(RequestsPerMinute >= RunLimits.MinRequestsPerMinute && RequestsPerMinute <= RunLimits.MaxRequestsPerMinute, nameof(RequestsPerMinute), RequestsPerMinute, $"{RunLimits.MinRequestsPerMinute}–{RunLimits.MaxRequestsPerMinute}");
+            Check(Burst >= RunLimits.MinBurst && Burst <= RunLimits.MaxBurst, nameof(Burst), Burst, $"{RunLimits.MinBurst}–{RunLimits.MaxBurst}");
+            Check(ChannelTimeout is null || (ChannelTimeout > TimeSpan.Zero && ChannelTimeout <= TimeSpan.FromSeconds(RunLimits.MaxChannelTimeoutSec)), nameof(ChannelTimeout), ChannelTimeout!, $"1–{RunLimits.MaxChannelTimeoutSec} seconds, or none");
             Check(RetryBaseDelay >= TimeSpan.Zero, nameof(RetryBaseDelay), RetryBaseDelay, "zero or more");
         }
 

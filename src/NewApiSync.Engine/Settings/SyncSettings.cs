@@ -23,19 +23,21 @@ namespace NewApiSync.Engine.Settings
         /// <summary>Time from the end of the last full sync run to the next scheduled one (5 min – 30 days).</summary>
         public TimeSpan Interval { get; set; } = TimeSpan.FromHours(6);
 
-        /// <summary>Channels processed at once (1 – 32).</summary>
-        public int Concurrency { get; set; } = 2;
+        // Defaults and ranges of the run settings: RunLimits, shared with RunOptions and the cmdlets' parameters.
 
-        /// <summary>Retries per channel after the first try (0 – 10).</summary>
-        public int MaxRetries { get; set; } = 3;
+        /// <summary>Channels processed at once.</summary>
+        public int Concurrency { get; set; } = RunLimits.DefaultConcurrency;
 
-        /// <summary>Sustained request rate to the site (1 – 10000).</summary>
-        public int RequestsPerMinute { get; set; } = 20;
+        /// <summary>Retries per channel after the first try.</summary>
+        public int MaxRetries { get; set; } = RunLimits.DefaultMaxRetries;
 
-        /// <summary>Requests allowed at once above the sustained rate (1 – 1000).</summary>
-        public int Burst { get; set; } = 5;
+        /// <summary>Sustained request rate to the site.</summary>
+        public int RequestsPerMinute { get; set; } = RunLimits.DefaultRequestsPerMinute;
 
-        /// <summary>Time limit per channel in seconds, 0 for none (0 – 3600).</summary>
+        /// <summary>Requests allowed at once above the sustained rate.</summary>
+        public int Burst { get; set; } = RunLimits.DefaultBurst;
+
+        /// <summary>Time limit per channel in seconds, 0 for none.</summary>
         public int ChannelTimeoutSec { get; set; }
 
         /// <summary>Wildcard patterns of models to keep (empty: all).</summary>
@@ -46,6 +48,13 @@ namespace NewApiSync.Engine.Settings
 
         /// <summary>Standard model names redirects map to (empty: the built-in list).</summary>
         public string[] StandardModels { get; set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// The standard names a redirect uses when none are given: these, else the built-in list. A method, so the
+        /// settings file and Get-NewApiSyncSetting keep showing only what was saved.
+        /// </summary>
+        public IReadOnlyList<string> StandardModelsInUse() =>
+            StandardModels is { Length: > 0 } saved ? saved : Redirect.StandardModelCatalog.Names;
 
         /// <summary>Whether a sync run also creates model redirects.</summary>
         public bool RedirectAfterSync { get; set; }
@@ -66,13 +75,13 @@ namespace NewApiSync.Engine.Settings
         public bool SkipDisabledChannels { get; set; }
 
         /// <summary>
-        /// The share of a channel's models (0 – 100 percent) a sync may remove before the channel is held; a removal of fewer
+        /// The share of a channel's models (percent) a sync may remove before the channel is held; a removal of fewer
         /// than 5 models is never held, and 100 turns the guard off.
         /// </summary>
-        public int ShrinkGuardPercent { get; set; } = Sync.ShrinkGuard.DefaultPercent;
+        public int ShrinkGuardPercent { get; set; } = RunLimits.DefaultShrinkGuardPercent;
 
-        /// <summary>Runs kept in each site's journal (1 – 10000).</summary>
-        public int HistoryRetention { get; set; } = 200;
+        /// <summary>Runs kept in each site's journal.</summary>
+        public int HistoryRetention { get; set; } = RunLimits.DefaultHistoryRetention;
 
         /// <summary>Every problem, one specific message each (property, value, allowed range); empty when valid.</summary>
         public IReadOnlyList<string> Validate()
@@ -86,13 +95,13 @@ namespace NewApiSync.Engine.Settings
                     MaxInterval.ToString("c", CultureInfo.InvariantCulture)));
             }
 
-            CheckRange(problems, nameof(Concurrency), Concurrency, RunOptions.MinConcurrency, RunOptions.MaxConcurrency);
-            CheckRange(problems, nameof(MaxRetries), MaxRetries, RunOptions.MinRetries, RunOptions.MaxRetriesLimit);
-            CheckRange(problems, nameof(RequestsPerMinute), RequestsPerMinute, RunOptions.MinRequestsPerMinute, RunOptions.MaxRequestsPerMinute);
-            CheckRange(problems, nameof(Burst), Burst, RunOptions.MinBurst, RunOptions.MaxBurst);
-            CheckRange(problems, nameof(ChannelTimeoutSec), ChannelTimeoutSec, 0, RunOptions.MaxChannelTimeoutSec);
-            CheckRange(problems, nameof(HistoryRetention), HistoryRetention, 1, 10000);
-            CheckRange(problems, nameof(ShrinkGuardPercent), ShrinkGuardPercent, 0, 100);
+            CheckRange(problems, nameof(Concurrency), Concurrency, RunLimits.MinConcurrency, RunLimits.MaxConcurrency);
+            CheckRange(problems, nameof(MaxRetries), MaxRetries, RunLimits.MinRetries, RunLimits.MaxRetriesLimit);
+            CheckRange(problems, nameof(RequestsPerMinute), RequestsPerMinute, RunLimits.MinRequestsPerMinute, RunLimits.MaxRequestsPerMinute);
+            CheckRange(problems, nameof(Burst), Burst, RunLimits.MinBurst, RunLimits.MaxBurst);
+            CheckRange(problems, nameof(ChannelTimeoutSec), ChannelTimeoutSec, RunLimits.MinChannelTimeoutSec, RunLimits.MaxChannelTimeoutSec);
+            CheckRange(problems, nameof(HistoryRetention), HistoryRetention, RunLimits.MinHistoryRetention, RunLimits.MaxHistoryRetention);
+            CheckRange(problems, nameof(ShrinkGuardPercent), ShrinkGuardPercent, RunLimits.MinShrinkGuardPercent, RunLimits.MaxShrinkGuardPercent);
             CheckNames(problems, nameof(IncludeModel), IncludeModel);
             CheckNames(problems, nameof(ExcludeModel), ExcludeModel);
             CheckNames(problems, nameof(StandardModels), StandardModels);

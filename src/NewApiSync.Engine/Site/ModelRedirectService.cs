@@ -22,7 +22,7 @@ namespace NewApiSync.Engine.Site
 
         /// <summary>The standard names a run uses: given, else the saved setting, else the built-in list.</summary>
         public IReadOnlyList<string> StandardModelsFor(ModelRedirectRequest request) =>
-            request.StandardModels ?? (_site.Settings.StandardModels.Length > 0 ? _site.Settings.StandardModels : StandardModelCatalog.Names);
+            request.StandardModels ?? _site.Settings.StandardModelsInUse();
 
         /// <summary>
         /// Checks the request before anything is sent (e.g. blank or duplicate standard names give ArgumentException).

@@ -111,7 +111,7 @@ namespace NewApiSync.Engine.Site
             }
 
             RedirectPlanner? redirect = request.RedirectAfterSync
-                ? new RedirectPlanner(Settings.StandardModels.Length > 0 ? Settings.StandardModels : StandardModelCatalog.Names)
+                ? new RedirectPlanner(Settings.StandardModelsInUse())
                 : null;
             return new SyncMappingFollowUp(redirect, request.PruneMissingTargets);
         }

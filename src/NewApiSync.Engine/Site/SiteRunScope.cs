@@ -24,7 +24,7 @@ namespace NewApiSync.Engine.Site
             Connection = connection ?? throw new ArgumentNullException(nameof(connection));
             Settings = settings ?? throw new ArgumentNullException(nameof(settings));
             Log = log ?? NullNewApiLog.Instance;
-            DataRoot = connection.DataDirectory ?? DataDirectory.ResolveRoot();
+            DataRoot = DataDirectory.RootFor(connection);
             Journal = SyncJournal.ForSite(DataRoot, connection.BaseUrl, connection.UserId, Log.Warning);
             Journal.HistoryRetention = settings.HistoryRetention;
         }

@@ -20,6 +20,12 @@ namespace NewApiSync.Engine.Storage
         private const string AppFolderName = "NewApiSync";
 
         /// <summary>
+        /// Where journals and settings live for <paramref name="connection"/>: its own folder (the sandbox's), else the
+        /// user's (<see cref="ResolveRoot()"/>).
+        /// </summary>
+        public static string RootFor(NewApiConnection? connection) => connection?.DataDirectory ?? ResolveRoot();
+
+        /// <summary>
         /// <c>$env:NEWAPISYNC_DATA</c> when set; else LocalApplicationData\NewApiSync on Windows;
         /// else <c>$XDG_DATA_HOME/NewApiSync</c>, falling back to <c>~/.local/share/NewApiSync</c>.
         /// </summary>

@@ -6,16 +6,8 @@ using NewApiSync.Engine.Runs;
 namespace NewApiSync.Engine.Sync
 {
     /// <summary>What one sync run should do.</summary>
-    public sealed class ModelSyncRequest
+    public sealed class ModelSyncRequest : ChannelRunRequest
     {
-        public RunMode Mode { get; set; } = RunMode.All;
-
-        /// <summary>Channels already read (piped in); used as they are.</summary>
-        public IReadOnlyList<Channel>? Channels { get; set; }
-
-        /// <summary>Channel ids to read first; a missing one fails alone.</summary>
-        public IReadOnlyList<int>? ChannelIds { get; set; }
-
         public RunOptions Options { get; set; } = new RunOptions();
 
         public ModelFilter Filter { get; set; } = ModelFilter.None;

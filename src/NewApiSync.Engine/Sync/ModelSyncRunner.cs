@@ -26,14 +26,14 @@ namespace NewApiSync.Engine.Sync
         private readonly ShrinkGuard _shrinkGuard;
         private readonly ChannelExclusion _exclusion;
 
-        /// <param name="shrinkGuard">Holds channels the sync would strip of most models; default: <see cref="ShrinkGuard.DefaultPercent"/>.</param>
+        /// <param name="shrinkGuard">Holds channels the sync would strip of most models; default: <see cref="RunLimits.DefaultShrinkGuardPercent"/>.</param>
         /// <param name="exclusion">Channels reported Skipped without fetching their upstream; default: none.</param>
         public ModelSyncRunner(RunContext context, SyncPlanner planner, SyncMappingFollowUp? followUp = null, ShrinkGuard? shrinkGuard = null, ChannelExclusion? exclusion = null)
         {
             _context = context ?? throw new ArgumentNullException(nameof(context));
             _planner = planner ?? throw new ArgumentNullException(nameof(planner));
             _followUp = followUp is { IsActive: true } ? followUp : null;
-            _shrinkGuard = shrinkGuard ?? new ShrinkGuard(ShrinkGuard.DefaultPercent);
+            _shrinkGuard = shrinkGuard ?? new ShrinkGuard(RunLimits.DefaultShrinkGuardPercent);
             _exclusion = exclusion ?? ChannelExclusion.None;
         }
 

@@ -11,15 +11,14 @@ namespace NewApiSync.Engine.Sync
     /// </summary>
     public sealed class ShrinkGuard
     {
-        public const int DefaultPercent = 50;
         public const int MinimumRemoved = 5;
 
         /// <summary>No channel is ever held (-Force).</summary>
-        public static readonly ShrinkGuard Off = new ShrinkGuard(100);
+        public static readonly ShrinkGuard Off = new ShrinkGuard(Runs.RunLimits.MaxShrinkGuardPercent);
 
         public ShrinkGuard(int percent)
         {
-            if (percent < 0 || percent > 100)
+            if (percent < Runs.RunLimits.MinShrinkGuardPercent || percent > Runs.RunLimits.MaxShrinkGuardPercent)
             {
                 throw new ArgumentOutOfRangeException(nameof(percent), percent, $"The shrink guard's percent must be 0–100; it was {percent}.");
             }

@@ -39,8 +39,5 @@ namespace NewApiSync.Engine.Sync
 
         /// <summary>Why the channel must not be written (e.g. an empty upstream), or null.</summary>
         public string? SkipReason { get; }
-
-        /// <summary>True when the set of models differs and nothing forbids the write.</summary>
-        public bool NeedsWrite => SkipReason is null && !Diff.IsEmpty;
     }
 }

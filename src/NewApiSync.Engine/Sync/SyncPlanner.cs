@@ -139,7 +139,7 @@ namespace NewApiSync.Engine.Sync
             var kept = new List<string>();
             foreach (string model in channel.ModelList)
             {
-                if (!offered.Contains(model) && mapping.TryGetValue(model, out string target) && target != model &&
+                if (!offered.Contains(model) && mapping.TryGetValue(model, out string target) && MappingAliases.Redirects(model, target) &&
                     MissingTargetPruner.ResolveTarget(mapping, model) is string final && offered.Contains(final))
                 {
                     kept.Add(model);

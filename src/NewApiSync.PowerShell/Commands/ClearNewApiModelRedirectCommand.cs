@@ -29,18 +29,15 @@ namespace NewApiSync.PowerShell.Commands
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             var service = new ModelRedirectService(connection, settings, Log);
-            var request = new ModelRedirectRequest
+            var request = ForSelection(new ModelRedirectRequest
             {
                 Kind = RunKind.Clear,
-                Mode = SelectionMode,
-                Channels = SelectedChannels,
-                ChannelIds = SelectedIds,
                 KeepModels = KeepModels,
                 // Clearing is asked of every channel given or of the whole site; a disabled channel's mapping is still cleared.
                 IncludeDisabled = true,
                 WhatIf = IsWhatIf,
                 Options = service.DefaultOptions(),
-            };
+            });
             RunRedirect(service, request, "Clearing model redirects", "ChannelClearFailed");
         }
     }

@@ -57,20 +57,15 @@ namespace NewApiSync.PowerShell.Commands
             catch (InvalidAccessTokenException ex)
             {
                 // The message says where the bad character is, never what the token is; the target is not the token either.
-                ThrowTerminatingError(ErrorRecords.Create("InvalidAccessToken", ErrorCategory.InvalidArgument, ex.Message, null,
+                throw Terminate(ErrorRecords.Create("InvalidAccessToken", ErrorCategory.InvalidArgument, ex.Message, null,
                     "Copy the system access token again from New API (Personal settings → System access token) and pass it with -AccessToken.", ex));
-                return;
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidBaseUrl", ErrorCategory.InvalidArgument, ex.Message, BaseUrl, "Give the site's address, e.g. https://newapi.example.com.", ex));
-                return;
+                throw Terminate(ErrorRecords.Create("InvalidBaseUrl", ErrorCategory.InvalidArgument, ex.Message, BaseUrl, "Give the site's address, e.g. https://newapi.example.com.", ex));
             }
 
-            if (connection.IsInsecureTransport)
-            {
-                WriteWarning($"{connection.BaseUrl} uses plain http://: the access token crosses the network unencrypted. Use https:// unless this is a trusted private network.");
-            }
+            WarnIfInsecure(connection, connection.BaseUrl);
 
             if (connection.SkipCertificateCheck)
             {
@@ -98,15 +93,7 @@ namespace NewApiSync.PowerShell.Commands
             }
             catch (NewApiException ex)
             {
-                string errorId = ex.Kind switch
-                {
-                    NewApiErrorKind.Authentication => "NewApiAuthenticationFailed",
-                    NewApiErrorKind.Forbidden => "NewApiPermissionDenied",
-                    NewApiErrorKind.Network or NewApiErrorKind.Timeout => "NewApiSiteUnreachable",
-                    _ => "NewApiConnectFailed",
-                };
-                ThrowTerminatingError(ErrorRecords.FromApi(ex, errorId, connection, connecting: true));
-                return;
+                throw Terminate(ErrorRecords.FromApi(ex, "NewApiConnectFailed", connection, connecting: true));
             }
 
             WriteVerbose($"Connected to {connection} (server {connection.ServerVersion ?? "version unknown"}, {connection.Generation} channel list).");

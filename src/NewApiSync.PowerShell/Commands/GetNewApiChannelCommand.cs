@@ -51,8 +51,7 @@ namespace NewApiSync.PowerShell.Commands
             }
             catch (NewApiException ex)
             {
-                ThrowApiError(ex, ex.IsFatalForRun ? "NewApiAuthenticationFailed" : "CannotListChannels", ResolvedConnection);
-                return;
+                throw Terminate(ErrorRecords.FromApi(ex, "CannotListChannels", ResolvedConnection));
             }
 
             var matchedNames = new HashSet<string>();

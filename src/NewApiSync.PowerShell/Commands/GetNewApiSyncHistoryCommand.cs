@@ -151,7 +151,7 @@ namespace NewApiSync.PowerShell.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidHistoryQuery", ErrorCategory.InvalidArgument, ex.Message, RunId, "Check -RunId (Get-NewApiSyncHistory -Run lists them) and the other filters.", ex));
+                throw Terminate(ErrorRecords.Create("InvalidHistoryQuery", ErrorCategory.InvalidArgument, ex.Message, RunId, "Check -RunId (Get-NewApiSyncHistory -Run lists them) and the other filters.", ex));
             }
 
             if (!any && RunId is not null && !ReadsRun(journal, RunId))
@@ -173,7 +173,7 @@ namespace NewApiSync.PowerShell.Commands
             if (conflicting.Length > 0 || (Failing && PendingRemovals))
             {
                 string given = Failing && PendingRemovals ? "-Failing and -PendingRemovals" : $"-{(Failing ? nameof(Failing) : nameof(PendingRemovals))} with -{string.Join(", -", conflicting)}";
-                ThrowTerminatingError(ErrorRecords.Create("InvalidHistoryQuery", ErrorCategory.InvalidArgument,
+                throw Terminate(ErrorRecords.Create("InvalidHistoryQuery", ErrorCategory.InvalidArgument,
                     $"{given} cannot be combined: -Failing and -PendingRemovals look at each channel's latest sync across every run the journal keeps.", null,
                     "Use -Failing or -PendingRemovals alone (with -Id or -Search to narrow them), or the run filters without them."));
             }
@@ -200,8 +200,7 @@ namespace NewApiSync.PowerShell.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidBaseUrl", ErrorCategory.InvalidArgument, $"'{site}' is not a site address: {ex.Message}", site, "Give the site's address, e.g. https://newapi.example.com.", ex));
-                throw; // unreachable: ThrowTerminatingError throws
+                throw Terminate(ErrorRecords.Create("InvalidBaseUrl", ErrorCategory.InvalidArgument, $"'{site}' is not a site address: {ex.Message}", site, "Give the site's address, e.g. https://newapi.example.com.", ex));
             }
         }
 

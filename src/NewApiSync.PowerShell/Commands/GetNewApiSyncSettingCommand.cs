@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NewApiSync.Engine.Api;
+using NewApiSync.Engine.Runs;
 using NewApiSync.Engine.Settings;
 using NewApiSync.PowerShell.Internal;
 
@@ -24,7 +25,7 @@ namespace NewApiSync.PowerShell.Commands
             {
                 // The sandbox seeds faster settings than a real site's defaults; say so where they are shown.
                 output.Properties.Add(new PSNoteProperty("Note",
-                    $"These are the sandbox's own settings: {settings.RequestsPerMinute} requests a minute and a burst of {settings.Burst} suit its local server. A real site starts from the defaults ({new SyncSettings().RequestsPerMinute} a minute, burst {new SyncSettings().Burst}) and keeps its settings in its own folder."));
+                    $"These are the sandbox's own settings: {settings.RequestsPerMinute} requests a minute and a burst of {settings.Burst} suit its local server. A real site starts from the defaults ({RunLimits.DefaultRequestsPerMinute} a minute, burst {RunLimits.DefaultBurst}) and keeps its settings in its own folder."));
             }
 
             WriteObject(output);

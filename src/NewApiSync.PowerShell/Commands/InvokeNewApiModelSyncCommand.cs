@@ -31,24 +31,24 @@ namespace NewApiSync.PowerShell.Commands
         public SwitchParameter IfDue { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinConcurrency, RunOptions.MaxConcurrency)]
+        [ValidateRange(RunLimits.MinConcurrency, RunLimits.MaxConcurrency)]
         public int Concurrency { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinRetries, RunOptions.MaxRetriesLimit)]
+        [ValidateRange(RunLimits.MinRetries, RunLimits.MaxRetriesLimit)]
         public int MaxRetries { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinRequestsPerMinute, RunOptions.MaxRequestsPerMinute)]
+        [ValidateRange(RunLimits.MinRequestsPerMinute, RunLimits.MaxRequestsPerMinute)]
         public int RequestsPerMinute { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinBurst, RunOptions.MaxBurst)]
+        [ValidateRange(RunLimits.MinBurst, RunLimits.MaxBurst)]
         public int Burst { get; set; }
 
         /// <summary>A bound on one channel's whole processing, retries included; 0 = none.</summary>
         [Parameter]
-        [ValidateRange(0, RunOptions.MaxChannelTimeoutSec)]
+        [ValidateRange(RunLimits.MinChannelTimeoutSec, RunLimits.MaxChannelTimeoutSec)]
         public int ChannelTimeoutSec { get; set; }
 
         /// <summary>Keep only upstream models matching one of these wildcards.</summary>
@@ -94,7 +94,7 @@ namespace NewApiSync.PowerShell.Commands
 
         /// <summary>Hold a channel when the sync would remove more than this percent of its models (and at least 5); default: the ShrinkGuardPercent setting.</summary>
         [Parameter]
-        [ValidateRange(0, 100)]
+        [ValidateRange(RunLimits.MinShrinkGuardPercent, RunLimits.MaxShrinkGuardPercent)]
         public int ShrinkGuardPercent { get; set; }
 
         /// <summary>Apply syncs the shrink guard would hold.</summary>
@@ -126,9 +126,7 @@ namespace NewApiSync.PowerShell.Commands
             {
                 case InputObjectSet:
                 case IdSet:
-                    request.Mode = SelectionMode;
-                    request.Channels = SelectedChannels;
-                    request.ChannelIds = SelectedIds;
+                    ForSelection(request);
                     break;
                 case FailedOnlySet:
                     var (last, unfinished) = service.FailedOnlyTargets();
@@ -166,9 +164,9 @@ namespace NewApiSync.PowerShell.Commands
                     break;
             }
 
-            request.RedirectAfterSync = MyInvocation.BoundParameters.ContainsKey(nameof(RedirectAfterSync)) ? RedirectAfterSync.IsPresent : settings.RedirectAfterSync;
-            request.PruneMissingTargets = MyInvocation.BoundParameters.ContainsKey(nameof(PruneMissingTargets)) ? PruneMissingTargets.IsPresent : settings.PruneMissingTargets;
-            request.ShrinkGuardPercent = MyInvocation.BoundParameters.ContainsKey(nameof(ShrinkGuardPercent)) ? ShrinkGuardPercent : null;
+            request.RedirectAfterSync = ParameterOrSetting(nameof(RedirectAfterSync), RedirectAfterSync, settings.RedirectAfterSync);
+            request.PruneMissingTargets = ParameterOrSetting(nameof(PruneMissingTargets), PruneMissingTargets, settings.PruneMissingTargets);
+            request.ShrinkGuardPercent = ParameterOrSetting<int?>(nameof(ShrinkGuardPercent), ShrinkGuardPercent, null);
             request.Force = Force.IsPresent;
             RunSync(service, request, scheduled: IfDue.IsPresent);
         }
@@ -190,60 +188,37 @@ namespace NewApiSync.PowerShell.Commands
         private RunOptions BuildOptions(ModelSyncService service)
         {
             RunOptions options = service.DefaultOptions();
-            var bound = MyInvocation.BoundParameters;
-            if (bound.ContainsKey(nameof(Concurrency)))
-            {
-                options.Concurrency = Concurrency;
-            }
-
-            if (bound.ContainsKey(nameof(MaxRetries)))
-            {
-                options.MaxRetries = MaxRetries;
-            }
-
-            if (bound.ContainsKey(nameof(RequestsPerMinute)))
-            {
-                options.RequestsPerMinute = RequestsPerMinute;
-            }
-
-            if (bound.ContainsKey(nameof(Burst)))
-            {
-                options.Burst = Burst;
-            }
-
-            if (bound.ContainsKey(nameof(ChannelTimeoutSec)))
-            {
-                options.ChannelTimeout = ChannelTimeoutSec > 0 ? TimeSpan.FromSeconds(ChannelTimeoutSec) : null;
-            }
-
+            options.Concurrency = ParameterOrSetting(nameof(Concurrency), Concurrency, options.Concurrency);
+            options.MaxRetries = ParameterOrSetting(nameof(MaxRetries), MaxRetries, options.MaxRetries);
+            options.RequestsPerMinute = ParameterOrSetting(nameof(RequestsPerMinute), RequestsPerMinute, options.RequestsPerMinute);
+            options.Burst = ParameterOrSetting(nameof(Burst), Burst, options.Burst);
+            options.ChannelTimeout = ParameterOrSetting(nameof(ChannelTimeoutSec), ChannelTimeoutSec > 0 ? TimeSpan.FromSeconds(ChannelTimeoutSec) : (TimeSpan?)null, options.ChannelTimeout);
             return options;
         }
 
         private SyncPolicy BuildPolicy(SyncSettings settings)
         {
-            SyncMode mode = MyInvocation.BoundParameters.ContainsKey(nameof(SyncMode)) ? SyncMode : settings.SyncMode;
+            SyncMode mode = ParameterOrSetting(nameof(SyncMode), SyncMode, settings.SyncMode);
             try
             {
                 return new SyncPolicy(mode, KeepModel ?? settings.KeepModel);
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidModelPattern", ErrorCategory.InvalidArgument, ex.Message, KeepModel, "Give model names or wildcards such as 'my-*'.", ex));
-                throw; // unreachable
+                throw Terminate(ErrorRecords.Create("InvalidModelPattern", ErrorCategory.InvalidArgument, ex.Message, KeepModel, "Give model names or wildcards such as 'my-*'.", ex));
             }
         }
 
         private ChannelExclusion BuildExclusion(SyncSettings settings)
         {
-            bool skipDisabled = MyInvocation.BoundParameters.ContainsKey(nameof(SkipDisabledChannels)) ? SkipDisabledChannels.IsPresent : settings.SkipDisabledChannels;
+            bool skipDisabled = ParameterOrSetting(nameof(SkipDisabledChannels), SkipDisabledChannels, settings.SkipDisabledChannels);
             try
             {
                 return new ChannelExclusion(ExcludeChannel ?? settings.ExcludeChannel, skipDisabled);
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidChannelExclusion", ErrorCategory.InvalidArgument, ex.Message, ExcludeChannel, "Give channel ids (11), name wildcards ('*reseller*') or tags ('tag:free').", ex));
-                throw; // unreachable
+                throw Terminate(ErrorRecords.Create("InvalidChannelExclusion", ErrorCategory.InvalidArgument, ex.Message, ExcludeChannel, "Give channel ids (11), name wildcards ('*reseller*') or tags ('tag:free').", ex));
             }
         }
 
@@ -255,8 +230,7 @@ namespace NewApiSync.PowerShell.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidModelPattern", ErrorCategory.InvalidArgument, ex.Message, IncludeModel ?? ExcludeModel, "Give model names or wildcards such as 'gpt-*'.", ex));
-                throw; // unreachable
+                throw Terminate(ErrorRecords.Create("InvalidModelPattern", ErrorCategory.InvalidArgument, ex.Message, IncludeModel ?? ExcludeModel, "Give model names or wildcards such as 'gpt-*'.", ex));
             }
         }
     }

@@ -44,19 +44,16 @@ namespace NewApiSync.PowerShell.Commands
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             var service = new ModelRedirectService(connection, settings, Log);
-            var request = new ModelRedirectRequest
+            var request = ForSelection(new ModelRedirectRequest
             {
                 Kind = RunKind.Redirect,
-                Mode = SelectionMode,
-                Channels = SelectedChannels,
-                ChannelIds = SelectedIds,
                 StandardModels = StandardModel,
                 IncludeDisabled = IncludeDisabled,
                 Force = Force,
-                PruneMissingTargets = MyInvocation.BoundParameters.ContainsKey(nameof(PruneMissingTargets)) ? PruneMissingTargets.IsPresent : settings.PruneMissingTargets,
+                PruneMissingTargets = ParameterOrSetting(nameof(PruneMissingTargets), PruneMissingTargets, settings.PruneMissingTargets),
                 WhatIf = IsWhatIf,
                 Options = service.DefaultOptions(),
-            };
+            });
             RunRedirect(service, request, "Redirecting standard model names", "ChannelRedirectFailed");
         }
     }

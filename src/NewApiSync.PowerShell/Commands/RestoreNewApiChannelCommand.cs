@@ -81,7 +81,7 @@ namespace NewApiSync.PowerShell.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("HistoryRecordOfAnotherSite", ErrorCategory.InvalidArgument, ex.Message, connection.BaseUrl,
+                throw Terminate(ErrorRecords.Create("HistoryRecordOfAnotherSite", ErrorCategory.InvalidArgument, ex.Message, connection.BaseUrl,
                     "Connect to the site the records came from (Connect-NewApi), or pass that connection with -Connection.", ex));
             }
 
@@ -98,12 +98,12 @@ namespace NewApiSync.PowerShell.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidRunId", ErrorCategory.InvalidArgument, ex.Message, RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site.", ex));
+                throw Terminate(ErrorRecords.Create("InvalidRunId", ErrorCategory.InvalidArgument, ex.Message, RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site.", ex));
             }
 
             if (records is null)
             {
-                ThrowTerminatingError(ErrorRecords.Create("CannotFindRun", ErrorCategory.ObjectNotFound,
+                throw Terminate(ErrorRecords.Create("CannotFindRun", ErrorCategory.ObjectNotFound,
                     $"The journal of {service.Journal.SiteName} has no run '{RunId}'.", RunId, "Get-NewApiSyncHistory -Run lists the runs kept for this site."));
             }
 

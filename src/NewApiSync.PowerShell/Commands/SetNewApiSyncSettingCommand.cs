@@ -23,7 +23,7 @@ namespace NewApiSync.PowerShell.Commands
         private static readonly string[] SettingNames =
         {
             nameof(AutoSync), nameof(Interval), nameof(Concurrency), nameof(MaxRetries), nameof(RequestsPerMinute), nameof(Burst),
-            nameof(ChannelTimeoutSec), nameof(IncludeModel), nameof(ExcludeModel), nameof(StandardModels), nameof(RedirectAfterSync),
+            nameof(ChannelTimeoutSec), nameof(IncludeModel), nameof(ExcludeModel), nameof(StandardModel), nameof(RedirectAfterSync),
             nameof(PruneMissingTargets), nameof(HistoryRetention), nameof(ShrinkGuardPercent), nameof(SyncMode), nameof(KeepModel),
             nameof(ExcludeChannel), nameof(SkipDisabledChannels),
         };
@@ -42,23 +42,23 @@ namespace NewApiSync.PowerShell.Commands
         public TimeSpan Interval { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinConcurrency, RunOptions.MaxConcurrency)]
+        [ValidateRange(RunLimits.MinConcurrency, RunLimits.MaxConcurrency)]
         public int Concurrency { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinRetries, RunOptions.MaxRetriesLimit)]
+        [ValidateRange(RunLimits.MinRetries, RunLimits.MaxRetriesLimit)]
         public int MaxRetries { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinRequestsPerMinute, RunOptions.MaxRequestsPerMinute)]
+        [ValidateRange(RunLimits.MinRequestsPerMinute, RunLimits.MaxRequestsPerMinute)]
         public int RequestsPerMinute { get; set; }
 
         [Parameter]
-        [ValidateRange(RunOptions.MinBurst, RunOptions.MaxBurst)]
+        [ValidateRange(RunLimits.MinBurst, RunLimits.MaxBurst)]
         public int Burst { get; set; }
 
         [Parameter]
-        [ValidateRange(0, RunOptions.MaxChannelTimeoutSec)]
+        [ValidateRange(RunLimits.MinChannelTimeoutSec, RunLimits.MaxChannelTimeoutSec)]
         public int ChannelTimeoutSec { get; set; }
 
         [Parameter]
@@ -69,11 +69,15 @@ namespace NewApiSync.PowerShell.Commands
         [AllowEmptyCollection]
         public string[] ExcludeModel { get; set; } = Array.Empty<string>();
 
-        /// <summary>Standard names for New-NewApiModelRedirect; empty = the built-in list.</summary>
+        /// <summary>
+        /// Standard names for New-NewApiModelRedirect (the StandardModels setting); empty = the built-in list. Singular
+        /// like New-NewApiModelRedirect -StandardModel; the earlier name stays an alias.
+        /// </summary>
         [Parameter]
+        [Alias("StandardModels")]
         [AllowEmptyCollection]
         [ArgumentCompleter(typeof(StandardModelCompleter))]
-        public string[] StandardModels { get; set; } = Array.Empty<string>();
+        public string[] StandardModel { get; set; } = Array.Empty<string>();
 
         [Parameter]
         public bool RedirectAfterSync { get; set; }
@@ -82,12 +86,12 @@ namespace NewApiSync.PowerShell.Commands
         public bool PruneMissingTargets { get; set; }
 
         [Parameter]
-        [ValidateRange(1, 10000)]
+        [ValidateRange(RunLimits.MinHistoryRetention, RunLimits.MaxHistoryRetention)]
         public int HistoryRetention { get; set; }
 
         /// <summary>A sync that would remove more than this percent of a channel's models (and at least 5) is held; 100 turns the guard off.</summary>
         [Parameter]
-        [ValidateRange(0, 100)]
+        [ValidateRange(RunLimits.MinShrinkGuardPercent, RunLimits.MaxShrinkGuardPercent)]
         public int ShrinkGuardPercent { get; set; }
 
         /// <summary>Replace (default) or AddOnly (never remove; removals are reported as pending).</summary>
@@ -131,14 +135,15 @@ namespace NewApiSync.PowerShell.Commands
             foreach (string name in SettingNames.Where(MyInvocation.BoundParameters.ContainsKey))
             {
                 object? value = MyInvocation.BoundParameters[name];
-                typeof(SyncSettings).GetProperty(name)!.SetValue(updated, value is SwitchParameter s ? s.IsPresent : value);
-                changes.Add($"{name} = {Describe(value)}");
+                string setting = SettingOf(name);
+                typeof(SyncSettings).GetProperty(setting)!.SetValue(updated, value is SwitchParameter s ? s.IsPresent : value);
+                changes.Add($"{setting} = {Describe(value)}");
             }
 
             IReadOnlyList<string> problems = updated.Validate();
             if (problems.Count > 0)
             {
-                ThrowTerminatingError(ErrorRecords.Create("InvalidSyncSetting", ErrorCategory.InvalidArgument, string.Join(" ", problems), updated,
+                throw Terminate(ErrorRecords.Create("InvalidSyncSetting", ErrorCategory.InvalidArgument, string.Join(" ", problems), updated,
                     "Give values in the ranges shown; see Get-Help about_NewApiSync for the settings and their recommended values."));
             }
 
@@ -160,7 +165,7 @@ namespace NewApiSync.PowerShell.Commands
             }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(ErrorRecords.ForDataFolder(ex, dataRoot));
+                throw Terminate(ErrorRecords.ForDataFolder(ex, dataRoot));
             }
 
             WriteVerbose($"Saved the sync settings to {store.FilePath}.");
@@ -169,6 +174,10 @@ namespace NewApiSync.PowerShell.Commands
                 WriteObject(updated);
             }
         }
+
+        /// <summary>The setting a parameter saves: its own name, except -StandardModel (singular, as parameters are) for StandardModels.</summary>
+        private static string SettingOf(string parameter) =>
+            parameter == nameof(StandardModel) ? nameof(SyncSettings.StandardModels) : parameter;
 
         private static string Describe(object? value) => value switch
         {

@@ -35,7 +35,7 @@ namespace NewApiSync.PowerShell.Commands
                 AutoSyncSchedule schedule = service.Schedule();
                 if (!schedule.Enabled)
                 {
-                    ThrowTerminatingError(ErrorRecords.Create("AutoSyncDisabled", ErrorCategory.InvalidOperation,
+                    throw Terminate(ErrorRecords.Create("AutoSyncDisabled", ErrorCategory.InvalidOperation,
                         "Auto-sync is off, so there is nothing to schedule.", connection, "Turn it on with Set-NewApiSyncSetting -AutoSync $true (and -Interval), then start again."));
                 }
 

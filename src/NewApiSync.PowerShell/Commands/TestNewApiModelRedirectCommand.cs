@@ -35,16 +35,13 @@ namespace NewApiSync.PowerShell.Commands
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             var service = new MappingCheckService(connection, settings, Log);
-            var request = new MappingCheckRequest
+            var request = ForSelection(new MappingCheckRequest
             {
-                Mode = SelectionMode,
-                Channels = SelectedChannels,
-                ChannelIds = SelectedIds,
                 Upstream = Upstream,
                 Fix = Fix,
                 WhatIf = IsWhatIf,
                 Options = service.DefaultOptions(),
-            };
+            });
 
             RunChannels<(NewApiSyncResult Record, IReadOnlyList<NewApiModelRedirectProblem> Problems)>(Fix ? "Repairing model redirects" : "Checking model redirects",
                 (callbacks, output, ct) => service.RunAsync(request, callbacks, (record, problems) => output((record, problems)), ct),

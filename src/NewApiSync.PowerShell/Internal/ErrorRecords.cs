@@ -56,9 +56,27 @@ namespace NewApiSync.PowerShell.Internal
             _ => "See about_NewApiSync for troubleshooting.",
         };
 
-        public static ErrorRecord FromApi(NewApiException ex, string errorId, object? target, bool connecting = false)
+        /// <summary>
+        /// The ErrorId of a failure that means the same in every command: a refused token or role, a site that cannot be
+        /// reached, another run holding the site, a journal that cannot take the undo record. A script that catches
+        /// NewApiPermissionDenied catches it from Connect-NewApi, Get-NewApiChannel and every run alike. Any other kind
+        /// (a 5xx after retries, a reply that is not New API's, a refusal) is named after what the command could not do:
+        /// <paramref name="otherwise"/> (CannotListChannels, RunFailed, NewApiConnectFailed).
+        /// </summary>
+        public static string IdFor(NewApiErrorKind kind, string otherwise) => kind switch
         {
-            var record = new ErrorRecord(ex, errorId, CategoryOf(ex.Kind), target);
+            NewApiErrorKind.Authentication => "NewApiAuthenticationFailed",
+            NewApiErrorKind.Forbidden => "NewApiPermissionDenied",
+            NewApiErrorKind.Network or NewApiErrorKind.Timeout => "NewApiSiteUnreachable",
+            NewApiErrorKind.RunInProgress => "RunInProgress",
+            NewApiErrorKind.JournalUnwritable => "JournalUnwritable",
+            _ => otherwise,
+        };
+
+        /// <summary>A terminating API failure; its ErrorId is <see cref="IdFor"/>'s, with <paramref name="otherwiseId"/> for the kinds that have none of their own.</summary>
+        public static ErrorRecord FromApi(NewApiException ex, string otherwiseId, object? target, bool connecting = false)
+        {
+            var record = new ErrorRecord(ex, IdFor(ex.Kind, otherwiseId), CategoryOf(ex.Kind), target);
             record.ErrorDetails = new ErrorDetails(DisplayText.Escape(ex.Message)) { RecommendedAction = AdviceFor(ex, target as NewApiConnection, connecting) };
             return record;
         }
@@ -90,7 +108,7 @@ namespace NewApiSync.PowerShell.Internal
             }
         }
 
-        // GET /api/channel/7 and fetch_models/7 name one channel; the list and search do not.
+        // GET /api/channel/7 and fetch_models/7 name one channel; the list does not.
         private static bool IsOneChannelRequest(string request)
         {
             int query = request.IndexOf('?');
@@ -168,7 +186,7 @@ namespace NewApiSync.PowerShell.Internal
         /// Wildcard patterns as PowerShell reads them, refused up front with a clear error instead of failing in the
         /// middle of matching (WildcardPattern throws only when it is first used).
         /// </summary>
-        public static WildcardPattern[]? Patterns(PSCmdlet cmdlet, string[]? texts, string parameter)
+        public static WildcardPattern[]? Patterns(NewApiCmdlet cmdlet, string[]? texts, string parameter)
         {
             if (texts is null)
             {
@@ -185,7 +203,7 @@ namespace NewApiSync.PowerShell.Internal
                 }
                 catch (WildcardPatternException ex)
                 {
-                    cmdlet.ThrowTerminatingError(Create("InvalidWildcardPattern", ErrorCategory.InvalidArgument,
+                    throw cmdlet.Terminate(Create("InvalidWildcardPattern", ErrorCategory.InvalidArgument,
                         $"-{parameter} '{texts[i]}' is not a valid wildcard pattern: a '[' needs a closing ']'.", texts[i],
                         $"To match the character itself, escape it with a backtick: -{parameter} '`['. Wildcards: * any text, ? one character, [abc] one of these.", ex));
                 }

@@ -98,7 +98,7 @@ namespace NewApiSync.Engine.Tests.Journal
                         writer.Append(Result(header, t * perThread + i, ChannelResultStatus.Succeeded));
                     }
                 });
-                Assert.Equal(threads * perThread, writer.ChannelRecords);
+                Assert.Equal(threads * perThread, writer.ChannelRecords());
             }
 
             string[] lines = File.ReadAllLines(Path.Combine(journal.RunsDirectory, header.RunId + ".jsonl"));
@@ -218,7 +218,7 @@ namespace NewApiSync.Engine.Tests.Journal
 
             Assert.Equal((4, 1, 0, 0, 1, 1), (summary.Total, summary.Succeeded, summary.Failed, summary.Skipped, summary.Cancelled, summary.Changed));
             Assert.Equal((header.RunId, Epoch.AddMinutes(1), Epoch.AddHours(6), false), (summary.RunId, summary.FinishedAt, summary.NextScheduledTime, summary.Interrupted));
-            Assert.Equal(3, writer.ChannelRecords);
+            Assert.Equal(3, writer.ChannelRecords());
         }
 
         [Fact]

@@ -30,7 +30,7 @@ namespace NewApiSync.Engine.Tests.Redirect
 
             Assert.Equal(RedirectStatus.Cleared, plan.Status);
             Assert.True(plan.NewMapping!.IsEmpty);
-            Assert.Equal(new[] { "gpt-4o", "o3" }, plan.ModelsRemoved);
+            Assert.Equal(new[] { "gpt-4o", "o3" }, plan.RemovedModels);
             Assert.Equal("openai/gpt-4o,self,inert,other", plan.NewModels.ToWireString());
             Assert.Equal(new[] { "gpt-4o", "self", "inert", "o3", "unlisted" }, plan.RemovedMappingKeys);
             Assert.Equal("{}", plan.ToUpdate()!.ModelMapping!.ToJson());
@@ -41,7 +41,7 @@ namespace NewApiSync.Engine.Tests.Redirect
         {
             var plan = ClearPlanner.Plan(TestChannels.With("openai/gpt-4o,gpt-4o", "{\"gpt-4o\":\"openai/gpt-4o\"}"), keepModels: true);
             Assert.Equal(RedirectStatus.Cleared, plan.Status);
-            Assert.Empty(plan.ModelsRemoved);
+            Assert.Empty(plan.RemovedModels);
             Assert.False(plan.ModelsChanged);
             Assert.Null(plan.ToUpdate()!.Models);
         }
@@ -51,7 +51,7 @@ namespace NewApiSync.Engine.Tests.Redirect
         {
             var plan = ClearPlanner.Plan(TestChannels.With("gpt-4o,o3", "{\"gpt-4o\":\"openai/gpt-4o\",\"o3\":\"x/o3\"}"), keepModels: false);
             Assert.Equal("gpt-4o,o3", plan.NewModels.ToWireString());
-            Assert.Empty(plan.ModelsRemoved);
+            Assert.Empty(plan.RemovedModels);
             Assert.Contains("no models", plan.Reason);
             Assert.Equal(RedirectStatus.Cleared, plan.Status);
         }

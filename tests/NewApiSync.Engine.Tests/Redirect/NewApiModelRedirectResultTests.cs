@@ -23,7 +23,7 @@ namespace NewApiSync.Engine.Tests.Redirect
             Assert.Equal(new[] { "gpt-5" }, result.Unmatched.Keys);
             Assert.Equal(new[] { "NoCandidate" }, result.Unmatched.Values);
             Assert.Equal(new[] { "o3" }, result.AlreadyServed);
-            Assert.Equal(new[] { "gpt-4o" }, result.ModelsAdded);
+            Assert.Equal(new[] { "gpt-4o" }, result.AddedModels);
             Assert.Equal("{\"gpt-4o\":\"old\"}", result.OldModelMapping);
             Assert.Equal("{\"gpt-4o\":\"openai/gpt-4o\"}", result.NewModelMapping);
             Assert.Equal("{\"gpt-4o\":\"openai/gpt-4o\"}", result.Mapping!.ToJson());
@@ -51,7 +51,7 @@ namespace NewApiSync.Engine.Tests.Redirect
             var result = plan.ToResult("run-3");
 
             Assert.Equal(RedirectStatus.Cleared, result.Status);
-            Assert.Equal(new[] { "gpt-4o" }, result.ModelsRemoved);
+            Assert.Equal(new[] { "gpt-4o" }, result.RemovedModels);
             Assert.Equal(new[] { "gpt-4o" }, result.MappingKeysRemoved);
             Assert.Equal("{}", result.NewModelMapping);
             Assert.True(result.Mapping!.IsEmpty);

@@ -98,7 +98,7 @@ namespace NewApiSync.Engine.Tests.Redirect
                 .Plan(TestChannels.With("openai/gpt-4o-mini,o3,anthropic/claude-haiku-4.5,openai/gpt-4o"));
             Assert.Equal(new[] { "gpt-4o", "claude-4.5-haiku", "gpt-4o-mini" }, plan.Added.Keys);
             Assert.Equal(new[] { "o3", "gpt-5" }, Array.ConvertAll(new[] { 0, 1 }, i => plan.Unmatched[i].Key));
-            Assert.Equal(new[] { "gpt-4o", "claude-4.5-haiku", "gpt-4o-mini" }, plan.ModelsAdded);
+            Assert.Equal(new[] { "gpt-4o", "claude-4.5-haiku", "gpt-4o-mini" }, plan.AddedModels);
         }
 
         [Fact]

@@ -19,7 +19,7 @@ namespace NewApiSync.Engine.Tests.Redirect
             Assert.Equal("{\"mine\":\"custom-target\",\"gpt-4o\":\"openai/gpt-4o\"}", plan.NewMapping!.ToJson());
             Assert.Equal("old/gpt-4o", plan.Replaced["gpt-4o"]);
             Assert.Equal("openai/gpt-4o", plan.Added["gpt-4o"]);
-            Assert.Equal(new[] { "gpt-4o" }, plan.ModelsAdded);
+            Assert.Equal(new[] { "gpt-4o" }, plan.AddedModels);
             Assert.Equal("openai/gpt-4o,custom-target,gpt-4o", plan.NewModels.ToWireString());
             Assert.Equal(RedirectStatus.Updated, plan.Status);
         }

@@ -23,8 +23,8 @@ namespace NewApiSync.Engine.Tests.Reliability
         {
             Concurrency = concurrency,
             MaxRetries = maxRetries,
-            RequestsPerMinute = RunOptions.MaxRequestsPerMinute,
-            Burst = RunOptions.MaxBurst,
+            RequestsPerMinute = RunLimits.MaxRequestsPerMinute,
+            Burst = RunLimits.MaxBurst,
             RetryBaseDelay = TimeSpan.FromMilliseconds(2),
         };
 
