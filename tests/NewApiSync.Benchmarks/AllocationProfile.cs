@@ -53,7 +53,7 @@ namespace NewApiSync.Benchmarks
         {
             using var ticks = new Ticks();
             using var server = SandboxServer.Start(SandboxSite.CreateGenerated(channels, 300, seed: 11));
-            var options = new RunOptions { Concurrency = 8, RequestsPerMinute = RunOptions.MaxRequestsPerMinute, Burst = RunOptions.MaxBurst };
+            var options = new RunOptions { Concurrency = 8, RequestsPerMinute = RunLimits.MaxRequestsPerMinute, Burst = RunLimits.MaxBurst };
             var connection = EndToEnd.ConnectForProfile(server);
             IReadOnlyList<Channel> listed;
             GC.Collect();
