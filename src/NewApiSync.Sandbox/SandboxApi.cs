@@ -265,7 +265,8 @@ namespace NewApiSync.Sandbox
             bool idSort = string.Equals(request.QueryValue("id_sort"), "true", StringComparison.OrdinalIgnoreCase);
             string? status = request.QueryValue("status");
 
-            IEnumerable<SandboxChannel> channels = _site.Snapshot();
+            // Ordered and counted on the live channels; only the page's own are copied (see SandboxSite.Live).
+            IEnumerable<SandboxChannel> channels = _site.Live();
             if (string.Equals(status, "enabled", StringComparison.OrdinalIgnoreCase))
             {
                 channels = channels.Where(c => c.Status == 1);
@@ -285,7 +286,7 @@ namespace NewApiSync.Sandbox
             }
 
             int offset = _options.Legacy ? Math.Max(0, page) * size : (Math.Max(1, page) - 1) * size;
-            List<SandboxChannel> items = all.Skip(offset).Take(size).ToList();
+            List<SandboxChannel> items = all.Skip(offset).Take(size).Select(_site.Copy).ToList();
             return _options.Legacy ? ChannelArray(items) : ChannelPage(items, all, Math.Max(1, page), size, _options.ReportedTotal);
         }
 
@@ -295,7 +296,9 @@ namespace NewApiSync.Sandbox
         {
             if (idSort)
             {
-                return channels.OrderByDescending(c => c.Id);
+                // The site keeps channels in ascending id order (and filters keep it): newest first is that reversed,
+                // with no sort per page (sorting the whole site for each page made listing quadratic, issue 16).
+                return channels.Reverse();
             }
 
             int salt;
@@ -337,14 +340,20 @@ namespace NewApiSync.Sandbox
                 return Envelope(200, false, error);
             }
 
-            string[] models = channel.UpstreamModels.Distinct(StringComparer.Ordinal).ToArray();
+            string[] models = channel.UpstreamModels;
             return Write(200, w =>
             {
                 WriteEnvelopeStart(w);
                 w.WriteStartArray("data");
+                // Each name once, as the server lists them (a per-thread set: this runs once per channel per pass).
+                HashSet<string> seen = _seenModels ??= new HashSet<string>(StringComparer.Ordinal);
+                seen.Clear();
                 foreach (string model in models)
                 {
-                    w.WriteStringValue(model);
+                    if (seen.Add(model))
+                    {
+                        w.WriteStringValue(model);
+                    }
                 }
 
                 w.WriteEndArray();
@@ -546,7 +555,11 @@ namespace NewApiSync.Sandbox
 
         private static SandboxReply Write(int status, Action<Utf8JsonWriter> body)
         {
-            using var buffer = new MemoryStream();
+            // One buffer per thread, reused: the sandbox runs inside the benchmarks it serves, and a writer's own growing
+            // buffer plus a growing stream per reply were most of a 10,000-channel listing's allocations (issue 16).
+            // Writing is synchronous, so the thread's buffer is free again when this returns.
+            ReplyBuffer buffer = _replyBuffer ??= new ReplyBuffer();
+            buffer.Clear();
             using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             {
                 writer.WriteStartObject();
@@ -554,8 +567,62 @@ namespace NewApiSync.Sandbox
                 writer.WriteEndObject();
             }
 
-            return new SandboxReply(status, "application/json; charset=utf-8", buffer.ToArray());
+            byte[] bytes = buffer.ToArray();
+            if (buffer.Capacity > 4 * 1024 * 1024)
+            {
+                // A huge reply's buffer is not kept.
+                _replyBuffer = null;
+            }
+
+            return new SandboxReply(status, "application/json; charset=utf-8", bytes);
         }
+
+        [ThreadStatic]
+        private static ReplyBuffer? _replyBuffer;
+
+        /// <summary>A growable byte buffer the JSON writer writes into directly (no second buffer of its own).</summary>
+        private sealed class ReplyBuffer : System.Buffers.IBufferWriter<byte>
+        {
+            private byte[] _bytes = new byte[16 * 1024];
+            private int _length;
+
+            public int Capacity => _bytes.Length;
+
+            public void Clear() => _length = 0;
+
+            public byte[] ToArray()
+            {
+                var copy = new byte[_length];
+                Buffer.BlockCopy(_bytes, 0, copy, 0, _length);
+                return copy;
+            }
+
+            public void Advance(int count) => _length += count;
+
+            public Memory<byte> GetMemory(int sizeHint = 0)
+            {
+                Reserve(sizeHint);
+                return _bytes.AsMemory(_length);
+            }
+
+            public Span<byte> GetSpan(int sizeHint = 0)
+            {
+                Reserve(sizeHint);
+                return _bytes.AsSpan(_length);
+            }
+
+            private void Reserve(int sizeHint)
+            {
+                int needed = _length + Math.Max(sizeHint, 256);
+                if (needed > _bytes.Length)
+                {
+                    Array.Resize(ref _bytes, Math.Max(needed, _bytes.Length * 2));
+                }
+            }
+        }
+
+        [ThreadStatic]
+        private static HashSet<string>? _seenModels;
 
         private string Say(string chinese, string english) => _options.ChineseMessages ? chinese : english;
 

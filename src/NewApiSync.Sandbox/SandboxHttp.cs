@@ -95,9 +95,10 @@ namespace NewApiSync.Sandbox
         private const int MaxBodyBytes = 16 * 1024 * 1024;
 
         /// <summary>Reads the next request, or null when the client closed the connection between requests.</summary>
-        public static async Task<SandboxHttpRequest?> ReadRequestAsync(Stream stream, MemoryStream pending, CancellationToken cancellationToken)
+        public static async Task<SandboxHttpRequest?> ReadRequestAsync(Stream stream, MemoryStream pending, CancellationToken cancellationToken, byte[]? chunk = null)
         {
-            byte[] chunk = new byte[8192];
+            // The caller's buffer when it keeps one per connection (one per request was 8 KB per request).
+            chunk ??= new byte[8192];
             int headerEnd;
             while ((headerEnd = IndexOfHeaderEnd(pending)) < 0)
             {
@@ -169,7 +170,7 @@ namespace NewApiSync.Sandbox
 
         public static async Task WriteReplyAsync(Stream stream, SandboxReply reply, bool keepAlive, CancellationToken cancellationToken)
         {
-            var head = new StringBuilder();
+            var head = new StringBuilder(256);
             head.Append("HTTP/1.1 ").Append(reply.Status.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(Reason(reply.Status)).Append("\r\n");
             head.Append("Date: ").Append(DateTime.UtcNow.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n");
             if (reply.ContentType.Length > 0)

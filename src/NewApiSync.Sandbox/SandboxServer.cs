@@ -107,9 +107,10 @@ namespace NewApiSync.Sandbox
             {
                 using NetworkStream stream = client.GetStream();
                 var pending = new MemoryStream();
+                byte[] chunk = new byte[8192];
                 while (!stopping.IsCancellationRequested)
                 {
-                    SandboxHttpRequest? request = await SandboxWire.ReadRequestAsync(stream, pending, stopping).ConfigureAwait(false);
+                    SandboxHttpRequest? request = await SandboxWire.ReadRequestAsync(stream, pending, stopping, chunk).ConfigureAwait(false);
                     if (request is null)
                     {
                         return;

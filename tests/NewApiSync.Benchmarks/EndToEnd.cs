@@ -261,6 +261,8 @@ namespace NewApiSync.Benchmarks
             }
         }
 
+        internal static NewApiConnection ConnectForProfile(SandboxServer server) => Connect(server);
+
         private static NewApiConnection Connect(SandboxServer server)
         {
             using var token = new SecureString();

@@ -17,7 +17,9 @@ namespace NewApiSync.Benchmarks
 {
     /// <summary>
     /// dotnet run -c Release --project tests/NewApiSync.Benchmarks -- [--quick] [--out docs/benchmarks.md]
-    /// (--runs-only: only the rate-limit and latency runs; --scale-only, --import-only: only those parts)
+    /// (--runs-only: only the rate-limit and latency runs; --scale-only, --import-only: only those parts;
+    /// --redirect-only, --journal-only DIR [TEXT]: issue 16's planner and journal figures with a Stopwatch;
+    /// --whatif-profile N, --fetch-profile N: a -WhatIf pass's allocations by type, or the sandbox's share alone)
     /// Runs the end-to-end harness first (so peak memory is the scale runs' own), then the BenchmarkDotNet parts, and
     /// writes one Markdown table with the machine, every figure, its ideal, the ratio and the goal.
     /// </summary>
@@ -29,6 +31,24 @@ namespace NewApiSync.Benchmarks
             {
                 // A child process of the memory figure: its peak working set is the run's alone.
                 return await Robustness.BigRepliesChildAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (args.Length >= 2 && args[0] == "--journal-only")
+            {
+                // Issue 16: the journal -Search figure alone, cold and warm (optional third argument: the search text).
+                return QuietJournal.Measure(args[1], args.Length >= 3 ? args[2] : "channel-500");
+            }
+
+            if (args.Length >= 2 && args[0] is "--whatif-profile" or "--fetch-profile")
+            {
+                // Issue 16: allocations of a -WhatIf pass (or of the sandbox serving fetch_models alone) by type.
+                return await AllocationProfile.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), fetchOnly: args[0] == "--fetch-profile");
+            }
+
+            if (args.Contains("--redirect-only"))
+            {
+                // Issue 16: the RedirectPlanner figure alone, with a Stopwatch.
+                return QuietJournal.MeasureRedirect();
             }
 
             bool quick = args.Contains("--quick");

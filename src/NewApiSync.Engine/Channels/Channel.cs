@@ -35,7 +35,7 @@ namespace NewApiSync.Engine.Channels
 
         /// <summary>The models this channel serves, in stored order.</summary>
         /// <remarks>A <see cref="Results.NameList"/>, so Export-Csv writes the names rather than "System.String[]".</remarks>
-        public Results.NameList Models => new Results.NameList(ModelList);
+        public Results.NameList Models => Results.NameList.Over(ModelList);
 
         /// <summary>The parsed model list (engine use).</summary>
         public ChannelModelList ModelList { get; }

@@ -17,7 +17,14 @@ namespace NewApiSync.Engine.Channels
         private readonly string[] _models;
         private HashSet<string>? _set;
 
-        private ChannelModelList(string[] models) => _models = models;
+        private ChannelModelList(string[] models, HashSet<string>? set = null)
+        {
+            _models = models;
+            _set = set;
+        }
+
+        /// <summary>The names themselves, for wrappers that never change them (<see cref="Results.NameList.Over(ChannelModelList)"/>).</summary>
+        internal string[] Names => _models;
 
         /// <summary>Parses the wire form (<c>"a,b, c,,a"</c> → a, b, c). Null or blank is the empty list.</summary>
         public static ChannelModelList Parse(string? wire)
@@ -27,9 +34,70 @@ namespace NewApiSync.Engine.Channels
                 return Empty;
             }
 
-            // Names from the server are interned: a large site repeats each name on many channels.
-            return Build(wire!.Split(','), intern: true);
+            // Names from the server are interned straight from the text: a large site repeats each name on many
+            // channels, and a known name then costs no string at all (issue 16: splitting made 300 strings per channel).
+            return ParseInterned(wire!.AsSpan());
         }
+
+        private static ChannelModelList ParseInterned(ReadOnlySpan<char> wire)
+        {
+            int commas = 0;
+            foreach (char c in wire)
+            {
+                if (c == ',')
+                {
+                    commas++;
+                }
+            }
+
+            // The de-duplication set is reused by the thread's next parse: only the list is kept.
+            HashSet<string> seen = _parseSet ??= new HashSet<string>(StringComparer.Ordinal);
+            seen.Clear();
+            var kept = new string[commas + 1];
+            int count = 0;
+            while (true)
+            {
+                int comma = wire.IndexOf(',');
+                ReadOnlySpan<char> name = (comma < 0 ? wire : wire.Slice(0, comma)).Trim();
+                if (name.Length > 0)
+                {
+                    string interned = ModelNameTable.Intern(name);
+                    if (seen.Add(interned))
+                    {
+                        kept[count++] = interned;
+                    }
+                }
+
+                if (comma < 0)
+                {
+                    break;
+                }
+
+                wire = wire.Slice(comma + 1);
+            }
+
+            if (count == 0)
+            {
+                return Empty;
+            }
+
+            if (count != kept.Length)
+            {
+                Array.Resize(ref kept, count);
+            }
+
+            if (seen.Count > 4096)
+            {
+                // A huge list's set is not kept for the thread's next, ordinary one.
+                _parseSet = null;
+            }
+
+            // No set is kept: see Build.
+            return new ChannelModelList(kept);
+        }
+
+        [ThreadStatic]
+        private static HashSet<string>? _parseSet;
 
         /// <summary>Builds a list from names, with the same trimming and de-duplication as <see cref="Parse"/>.</summary>
         public static ChannelModelList From(IEnumerable<string?> names)
@@ -39,13 +107,22 @@ namespace NewApiSync.Engine.Channels
                 throw new ArgumentNullException(nameof(names));
             }
 
-            return Build(names, intern: false);
+            return Build(names);
         }
 
-        private static ChannelModelList Build(IEnumerable<string?> names, bool intern)
+        private static ChannelModelList Build(IEnumerable<string?> names)
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var kept = new List<string>();
+            // Sized once when the count is known (issue 16: a growing set, a growing list and its copy were a third of
+            // a -WhatIf pass's allocations).
+            int expected = names switch
+            {
+                ICollection<string?> collection => collection.Count,
+                IReadOnlyCollection<string?> collection => collection.Count,
+                _ => 0,
+            };
+            HashSet<string> seen = NewSet(expected);
+            string[] kept = expected > 0 ? new string[expected] : Array.Empty<string>();
+            int count = 0;
             foreach (string? raw in names)
             {
                 if (raw is null)
@@ -59,12 +136,37 @@ namespace NewApiSync.Engine.Channels
                     continue;
                 }
 
-                kept.Add(intern ? ModelNameTable.Intern(name) : name);
+                if (count == kept.Length)
+                {
+                    Array.Resize(ref kept, Math.Max(16, kept.Length * 2));
+                }
+
+                kept[count++] = name;
             }
 
-            // The set is not kept: a listing of 10,000 channels would hold 10,000 of them for lists that are only
-            // shown or written to the journal. The first Contains or Diff builds it (see Set).
-            return kept.Count == 0 ? Empty : new ChannelModelList(kept.ToArray());
+            if (count == 0)
+            {
+                return Empty;
+            }
+
+            if (count != kept.Length)
+            {
+                Array.Resize(ref kept, count);
+            }
+
+            // A parsed list (see Parse) keeps no set: a listing of 10,000 channels would hold 10,000 of them for lists
+            // that are only shown or written to the journal, and the first Contains or Diff builds it (see Set). A list
+            // built from names is a plan's, compared at once and then dropped: it keeps the set it was built with.
+            return new ChannelModelList(kept, seen);
+        }
+
+        private static HashSet<string> NewSet(int capacity)
+        {
+#if NETSTANDARD2_0
+            return new HashSet<string>(StringComparer.Ordinal);
+#else
+            return new HashSet<string>(capacity, StringComparer.Ordinal);
+#endif
         }
 
         /// <summary>
@@ -144,7 +246,24 @@ namespace NewApiSync.Engine.Channels
 
         IEnumerator IEnumerable.GetEnumerator() => _models.GetEnumerator();
 
-        private HashSet<string> Set => _set ??= new HashSet<string>(_models, StringComparer.Ordinal);
+        private HashSet<string> Set
+        {
+            get
+            {
+                if (_set is null)
+                {
+                    HashSet<string> set = NewSet(_models.Length);
+                    foreach (string model in _models)
+                    {
+                        set.Add(model);
+                    }
+
+                    _set = set;
+                }
+
+                return _set;
+            }
+        }
     }
 
     /// <summary>Models added and removed between two lists.</summary>

@@ -1,5 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using NewApiSync.Engine.Internal;
 using NewApiSync.Engine.Results;
 
 namespace NewApiSync.Engine.Journal
@@ -21,6 +23,7 @@ namespace NewApiSync.Engine.Journal
         /// Reads and fully validates one line; the names and errors are only materialized when <paramref name="withText"/>.
         /// Throws <see cref="JsonException"/> for anything that is not exactly one JSON object.
         /// </summary>
+        [MethodImpl(HotPath.Optimized)]
         public static JournalLine Read(ReadOnlySpan<byte> utf8, bool withText)
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });

@@ -1,6 +1,8 @@
 using System;
 using System.Buffers;
 using System.IO;
+using System.Runtime.CompilerServices;
+using NewApiSync.Engine.Internal;
 
 namespace NewApiSync.Engine.Journal
 {
@@ -13,6 +15,9 @@ namespace NewApiSync.Engine.Journal
     {
         private const int ChunkBytes = 1024 * 1024;
 
+        /// <summary>A chunk for reading only the first line: a run's header is a few KB, its file up to MBs.</summary>
+        public const int FirstLineChunkBytes = 64 * 1024;
+
         private readonly Stream _stream;
         private readonly int _maxLineBytes;
         private readonly byte[] _chunk;
@@ -22,17 +27,23 @@ namespace NewApiSync.Engine.Journal
         private byte[] _line;
         private int _lineLength;
 
-        public JournalLineReader(Stream stream, long limit, int maxLineBytes)
+        public JournalLineReader(Stream stream, long limit, int maxLineBytes, int chunkBytes = ChunkBytes)
         {
             _stream = stream;
             _remaining = Math.Max(0, limit);
             _maxLineBytes = maxLineBytes;
-            _chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+            _chunk = ArrayPool<byte>.Shared.Rent(chunkBytes);
             _line = ArrayPool<byte>.Shared.Rent(64 * 1024);
         }
 
         /// <summary>The current line without its newline (empty when <see cref="Overlong"/>); valid until the next call.</summary>
-        public ReadOnlyMemory<byte> Line => Overlong ? ReadOnlyMemory<byte>.Empty : new ReadOnlyMemory<byte>(_line, 0, _lineLength);
+        public ReadOnlyMemory<byte> Line => Overlong ? ReadOnlyMemory<byte>.Empty
+            : _inChunkLength >= 0 ? new ReadOnlyMemory<byte>(_chunk, _inChunkStart, _inChunkLength)
+            : new ReadOnlyMemory<byte>(_line, 0, _lineLength);
+
+        // A line that lies wholly inside the current chunk is not copied (most lines): its place in the chunk, or -1.
+        private int _inChunkStart;
+        private int _inChunkLength = -1;
 
         /// <summary>False for a last line with no newline (its writer may have stopped mid-line).</summary>
         public bool Terminated { get; private set; }
@@ -44,8 +55,10 @@ namespace NewApiSync.Engine.Journal
         public long LineNumber { get; private set; }
 
         /// <summary>Moves to the next line; false at the end of what is read.</summary>
+        [MethodImpl(HotPath.Optimized)]
         public bool Next()
         {
+            _inChunkLength = -1;
             _lineLength = 0;
             Overlong = false;
             Terminated = false;
@@ -65,6 +78,17 @@ namespace NewApiSync.Engine.Journal
                 any = true;
                 int newline = Array.IndexOf(_chunk, (byte)'\n', _chunkStart, _chunkEnd - _chunkStart);
                 int end = newline >= 0 ? newline : _chunkEnd;
+                if (newline >= 0 && _lineLength == 0 && !Overlong && end - _chunkStart <= _maxLineBytes)
+                {
+                    // The whole line is in the chunk, which stays untouched until the next call.
+                    _inChunkStart = _chunkStart;
+                    _inChunkLength = end - _chunkStart;
+                    _chunkStart = newline + 1;
+                    Terminated = true;
+                    LineNumber++;
+                    return true;
+                }
+
                 Append(_chunkStart, end - _chunkStart);
                 _chunkStart = newline >= 0 ? newline + 1 : _chunkEnd;
                 if (newline >= 0)

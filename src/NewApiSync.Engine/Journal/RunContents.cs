@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using NewApiSync.Engine.Internal;
 using NewApiSync.Engine.Results;
 
 namespace NewApiSync.Engine.Journal
@@ -22,8 +24,19 @@ namespace NewApiSync.Engine.Journal
         // Intent lines not (yet) followed by their channel's outcome line, in the order they were written.
         private readonly List<(int ChannelId, ReadOnlyMemory<byte> Line, JournalLine Fields)> _openIntents = new();
 
-        public void Add(ReadOnlyMemory<byte> utf8, Func<JournalLine, bool> keep, bool withText)
+        /// <summary>Channel lines a <see cref="LineSearch"/> skipped unparsed (they are not in <see cref="Tally"/>).</summary>
+        public int SkippedLines { get; private set; }
+
+        [MethodImpl(HotPath.Optimized)]
+        public void Add(ReadOnlyMemory<byte> utf8, Func<JournalLine, bool> keep, bool withText, LineSearch? search = null)
         {
+            // While an intent is open, every channel line is read: it may be that intent's outcome.
+            if (search != null && _openIntents.Count == 0 && search.CannotMatch(utf8.Span))
+            {
+                SkippedLines++;
+                return;
+            }
+
             JournalLine line = JournalLine.Read(utf8.Span, withText);
             switch (line.Type)
             {

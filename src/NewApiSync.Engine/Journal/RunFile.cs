@@ -1,8 +1,11 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using NewApiSync.Engine.Internal;
 using NewApiSync.Engine.Results;
 
 namespace NewApiSync.Engine.Journal
@@ -124,7 +127,8 @@ namespace NewApiSync.Engine.Journal
             try
             {
                 using FileStream stream = OpenShared();
-                using var lines = new JournalLineReader(stream, stream.Length, MaxLineBytes);
+                // Every query reads each run's header: read a little, not the first megabyte of the file (issue 16).
+                using var lines = new JournalLineReader(stream, stream.Length, MaxLineBytes, JournalLineReader.FirstLineChunkBytes);
                 if (lines.Next())
                 {
                     firstLine = lines.Line.ToArray();
@@ -200,9 +204,12 @@ namespace NewApiSync.Engine.Journal
         /// <summary>
         /// Reads every line. Channel lines for which <paramref name="keep"/> is true are deserialized into
         /// <see cref="RunContents.Results"/>; all of them are counted. <paramref name="withText"/> makes the channel name and
-        /// error available to <paramref name="keep"/>. Null when the file has vanished (pruned meanwhile).
+        /// error available to <paramref name="keep"/>. With a <paramref name="search"/>, channel lines whose bytes cannot
+        /// hold the search text are not parsed at all (nor counted, nor checked for damage): only the results are complete.
+        /// Null when the file has vanished (pruned meanwhile).
         /// </summary>
-        public RunContents? Read(Func<JournalLine, bool> keep, bool withText, Action<string> warn)
+        [MethodImpl(HotPath.Optimized)]
+        public RunContents? Read(Func<JournalLine, bool> keep, bool withText, Action<string> warn, LineSearch? search = null)
         {
             if (SkipIfNotRegular(warn))
             {
@@ -219,10 +226,11 @@ namespace NewApiSync.Engine.Journal
                 using var lines = new JournalLineReader(stream, stream.Length, MaxLineBytes);
                 while (lines.Next())
                 {
-                    string problem = $"Journal file '{Path}' line {lines.LineNumber.ToString(CultureInfo.InvariantCulture)}";
+                    // Built only for a line that has a problem: a search reads 200,000 lines.
+                    string Problem() => $"Journal file '{Path}' line {lines.LineNumber.ToString(CultureInfo.InvariantCulture)}";
                     if (lines.Overlong)
                     {
-                        warn(problem + $" is longer than {MaxLineBytes / (1024 * 1024)} MiB, so it is not a journal line; skipped.");
+                        warn(Problem() + $" is longer than {MaxLineBytes / (1024 * 1024)} MiB, so it is not a journal line; skipped.");
                         continue;
                     }
 
@@ -233,17 +241,17 @@ namespace NewApiSync.Engine.Journal
 
                     try
                     {
-                        contents.Add(lines.Line, keep, withText);
+                        contents.Add(lines.Line, keep, withText, search);
                     }
                     catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
                     {
                         if (!lines.Terminated)
                         {
-                            tornLastLine = problem + " is incomplete (its writer stopped mid-line); skipped.";
+                            tornLastLine = Problem() + " is incomplete (its writer stopped mid-line); skipped.";
                         }
                         else
                         {
-                            warn(problem + $" cannot be read ({ex.Message}); skipped.");
+                            warn(Problem() + $" cannot be read ({ex.Message}); skipped.");
                         }
                     }
                 }
@@ -325,7 +333,21 @@ namespace NewApiSync.Engine.Journal
 
         private NewApiSyncRun? TryReadEndFromTail()
         {
-            byte[] tail;
+            // Rented: every run summary reads a tail, and 200 fresh 64 KB arrays per query were most of its allocations.
+            byte[] tail = ArrayPool<byte>.Shared.Rent(TailBytes);
+            try
+            {
+                return TryReadEndFromTail(tail);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(tail);
+            }
+        }
+
+        private NewApiSyncRun? TryReadEndFromTail(byte[] tail)
+        {
+            int total = 0;
             long length;
             try
             {
@@ -333,15 +355,11 @@ namespace NewApiSync.Engine.Journal
                 length = stream.Length;
                 int size = (int)Math.Min(length, TailBytes);
                 stream.Seek(length - size, SeekOrigin.Begin);
-                tail = new byte[size];
-                int total = 0;
                 int read;
                 while (total < size && (read = stream.Read(tail, total, size - total)) > 0)
                 {
                     total += read;
                 }
-
-                Array.Resize(ref tail, total);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -350,7 +368,7 @@ namespace NewApiSync.Engine.Journal
             }
 
             // Only a newline-terminated last line counts: the writer writes each line and its newline in one call.
-            int end = tail.Length;
+            int end = total;
             if (end == 0 || tail[end - 1] != (byte)'\n')
             {
                 return null;
@@ -358,7 +376,7 @@ namespace NewApiSync.Engine.Journal
 
             end--;
             int newline = end == 0 ? -1 : Array.LastIndexOf(tail, (byte)'\n', end - 1, end);
-            if (newline < 0 && tail.Length < length)
+            if (newline < 0 && total < length)
             {
                 return null;
             }
@@ -366,6 +384,7 @@ namespace NewApiSync.Engine.Journal
             int start = newline + 1;
             try
             {
+                // The document is disposed before the caller returns the buffer; the run is deserialized into its own object.
                 using JsonDocument document = JsonDocument.Parse(new ReadOnlyMemory<byte>(tail, start, end - start));
                 return JournalFormat.TypeOf(document.RootElement) == JournalFormat.RunEndType
                     ? JournalFormat.ReadRun(document.RootElement)

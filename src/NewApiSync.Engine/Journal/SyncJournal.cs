@@ -239,9 +239,10 @@ namespace NewApiSync.Engine.Journal
         private IEnumerable<NewApiSyncResult> ReadResultsValidated(ResultQuery query)
         {
             Func<JournalLine, bool> keep = query.LineFilter();
+            LineSearch? search = LineSearch.For(query.Search);
             foreach ((RunFile file, NewApiSyncRun _) in SelectRuns(query.RunScope()))
             {
-                RunContents? contents = file.Read(keep, query.NeedsText, _warn);
+                RunContents? contents = file.Read(keep, query.NeedsText, _warn, search);
                 if (contents is null)
                 {
                     continue;

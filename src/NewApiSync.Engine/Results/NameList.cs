@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NewApiSync.Engine.Channels;
 
 namespace NewApiSync.Engine.Results
 {
@@ -23,6 +24,26 @@ namespace NewApiSync.Engine.Results
         {
             _names = names?.ToArray() ?? Array.Empty<string>();
         }
+
+        // Takes the array as it is: only for arrays nothing will change (a ChannelModelList's, or one just built).
+        private NameList(string[] names, bool _) => _names = names;
+
+        /// <summary>
+        /// A list over <paramref name="names"/> without copying it; the caller guarantees nobody changes the array (issue 16:
+        /// a sync record copied each 300-name list twice, once to an array and once into the NameList).
+        /// </summary>
+        internal static NameList Over(string[] names) => names.Length == 0 ? Empty : new NameList(names, true);
+
+        /// <summary>The names of <paramref name="list"/>, sharing its array (a ChannelModelList never changes).</summary>
+        internal static NameList Over(ChannelModelList list) => Over(list.Names);
+
+        /// <summary>The names of <paramref name="names"/>, sharing the array when it is one (plans' lists are never changed).</summary>
+        internal static NameList Over(IReadOnlyList<string> names) => names switch
+        {
+            ChannelModelList list => Over(list.Names),
+            string[] array => Over(array),
+            _ => names.Count == 0 ? Empty : new NameList(names.ToArray(), true),
+        };
 
         public int Count => _names.Length;
 

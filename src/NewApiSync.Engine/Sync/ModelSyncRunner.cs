@@ -58,7 +58,7 @@ namespace NewApiSync.Engine.Sync
             // From here the record names the channel and its models, even when the upstream fetch then fails.
             result.ChannelName = first.Name;
             result.OldModels = first.Models;
-            result.NewModels = first.Models;
+            result.NewModels = result.OldModels;
             if (_exclusion.ReasonFor(first) is string excluded)
             {
                 return Excluded(result, excluded);
@@ -84,9 +84,9 @@ namespace NewApiSync.Engine.Sync
         private PlannedWrite? Plan(Channel channel, IReadOnlyList<string> upstream, NewApiSyncResult result)
         {
             SyncPlan plan = _planner.Plan(channel, upstream);
-            result.PendingRemovals = plan.PendingRemovals.ToArray();
-            result.ProtectedModels = plan.ProtectedModels.ToArray();
-            result.IgnoredModels = plan.IgnoredModels.ToArray();
+            result.PendingRemovals = NameList.Over(plan.PendingRemovals);
+            result.ProtectedModels = NameList.Over(plan.ProtectedModels);
+            result.IgnoredModels = NameList.Over(plan.IgnoredModels);
             if (plan.SkipReason is string skip)
             {
                 result.Status = ChannelResultStatus.Skipped;
@@ -113,7 +113,8 @@ namespace NewApiSync.Engine.Sync
                 }
             }
 
-            ModelListDiff diff = ChannelModelList.Diff(channel.ModelList, newModels);
+            // The plan has the diff already unless a redirect follow-up changed the list.
+            ModelListDiff diff = ReferenceEquals(newModels, plan.NewModels) ? plan.Diff : ChannelModelList.Diff(channel.ModelList, newModels);
             bool modelsChange = !channel.ModelList.SetEquals(newModels);
             if (!modelsChange && newMapping is null)
             {
@@ -124,9 +125,9 @@ namespace NewApiSync.Engine.Sync
                 return null;
             }
 
-            result.AddedModels = diff.Added.ToArray();
-            result.RemovedModels = diff.Removed.ToArray();
-            result.NewModels = newModels.ToArray();
+            result.AddedModels = NameList.Over(diff.Added);
+            result.RemovedModels = NameList.Over(diff.Removed);
+            result.NewModels = NameList.Over(newModels);
             if (newMapping is not null)
             {
                 result.OldModelMapping = channel.ModelMappingRaw ?? string.Empty;
