@@ -1,0 +1,74 @@
+#Requires -Version 7.4
+# Pester 5 tests found by an adversarial review of the issue 15 and 16 changes: each one failed before its fix.
+# Run: Invoke-Pester ./tests/Pester/Adversarial.Tests.ps1   (after: dotnet build NewApiSync.PS.sln -c Release)
+
+BeforeAll {
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.psm1') -Force
+    $script:savedEnvironment = Enter-NewApiSyncTest
+
+    function Invoke-FreshPwshWithDeadline {
+        # Runs a command in a new pwsh process (as Invoke-FreshPwsh does) and returns whether it ended within the
+        # deadline, with its output lines. A process that hangs is killed, so a hang fails the test instead of the suite.
+        param([Parameter(Mandatory)] [string] $Command)
+
+        $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+        $start = [System.Diagnostics.ProcessStartInfo]::new($process)
+        if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+            $start.ArgumentList.Add((Join-Path -Path $PSHOME -ChildPath 'pwsh.dll'))
+        }
+
+        foreach ($argument in '-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($Command))) {
+            $start.ArgumentList.Add($argument)
+        }
+
+        $start.RedirectStandardOutput = $true
+        # Its warnings and progress are not what the tests look at; read, so a full pipe cannot stop the child.
+        $start.RedirectStandardError = $true
+        $start.UseShellExecute = $false
+        $child = [System.Diagnostics.Process]::Start($start)
+        try {
+            $reading = $child.StandardOutput.ReadToEndAsync()
+            $null = $child.StandardError.ReadToEndAsync()
+            # Generous: the command itself takes a few seconds; only a hang takes longer.
+            $ended = $child.WaitForExit(120000)
+            if (-not $ended) {
+                $child.Kill($true)
+                $null = $child.WaitForExit(10000)
+            }
+
+            [pscustomobject]@{
+                Ended = $ended
+                Lines = @($reading.GetAwaiter().GetResult() -split "`n" | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+            }
+        } finally {
+            $child.Dispose()
+        }
+    }
+}
+
+AfterAll {
+    Exit-NewApiSyncTest -SavedEnvironment $script:savedEnvironment
+    Get-Module -Name NewApiSync | Remove-Module -Force
+}
+
+Describe 'A run whose output a downstream Select-Object -First 1 cuts short' {
+    # Several channels ask ShouldProcess at once; the questions queued behind the first record must still be answered
+    # (as cancelled), or the channels waiting on them, and the command, never end. Each case runs in its own process,
+    # so a hang can be ended.
+    It 'Invoke-NewApiModelSync -WhatIf ends with the first record' {
+        $script = @"
+`$ProgressPreference = 'SilentlyContinue'
+Import-Module -Name '$(Get-NewApiSyncTestModulePath)' -ErrorAction Stop
+`$sandbox = Start-NewApiSandbox -ChannelCount 200
+Set-NewApiSyncSetting -Concurrency 8 -RequestsPerMinute 6000 -Burst 100
+`$first = @(Invoke-NewApiModelSync -WhatIf | Select-Object -First 1)
+"records: `$(`$first.Count)"
+"updates: `$(`$sandbox.Sandbox.Updates.Count)"
+Stop-NewApiSandbox
+"@
+        $run = Invoke-FreshPwshWithDeadline -Command $script
+        $run.Ended | Should -BeTrue
+        $run.Lines | Should -Contain 'records: 1'
+        $run.Lines | Should -Contain 'updates: 0'
+    }
+}
