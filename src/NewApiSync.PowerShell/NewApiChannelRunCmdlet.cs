@@ -119,7 +119,7 @@ namespace NewApiSync.PowerShell
                     WriteObject(output);
                     if (output.Status == RedirectStatus.Failed)
                     {
-                        WriteError(ErrorRecords.ForFailedChannel(output.ChannelId, output.ChannelName, output.ErrorKind, output.Error, output.HttpStatus, output, failedErrorId));
+                        WriteChannelError(output.ChannelId, output.ChannelName, output.ErrorKind, output.Error, output.HttpStatus, output, failedErrorId);
                     }
                 });
             }

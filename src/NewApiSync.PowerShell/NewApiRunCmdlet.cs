@@ -118,10 +118,25 @@ namespace NewApiSync.PowerShell
                 WriteObject(result);
             }
 
-            if (result.Status == ChannelResultStatus.Failed && !(result.ErrorKind is NewApiErrorKind kind && NewApiException.IsFatalForRunKind(kind)))
+            if (result.Status == ChannelResultStatus.Failed)
             {
-                WriteError(ErrorRecords.ForFailedChannel(result.ChannelId, result.ChannelName, result.ErrorKind, result.Error, result.HttpStatus, result, failedErrorId));
+                WriteChannelError(result.ChannelId, result.ChannelName, result.ErrorKind, result.Error, result.HttpStatus, result, failedErrorId);
             }
+        }
+
+        /// <summary>
+        /// The non-terminating error of a failed channel (sync, redirect, clear, check and restore alike), except for a
+        /// run-wide failure (<see cref="NewApiException.IsFatalForRunKind"/>): the run stops with that one error, so under
+        /// -ErrorAction Stop a script catches NewApiPermissionDenied, not the channel's ChannelRedirectFailed.
+        /// </summary>
+        protected void WriteChannelError(int channelId, string channelName, NewApiErrorKind? errorKind, string? error, int? httpStatus, object target, string failedErrorId)
+        {
+            if (errorKind is NewApiErrorKind kind && NewApiException.IsFatalForRunKind(kind))
+            {
+                return;
+            }
+
+            WriteError(ErrorRecords.ForFailedChannel(channelId, channelName, errorKind, error, httpStatus, target, failedErrorId));
         }
 
         /// <summary>

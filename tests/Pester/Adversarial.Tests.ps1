@@ -72,3 +72,31 @@ Stop-NewApiSandbox
         $run.Lines | Should -Contain 'updates: 0'
     }
 }
+
+Describe 'A refused token or role met by a channel in a redirect, clear or check run' {
+    BeforeEach {
+        $script:sbx = Start-NewApiTestSandbox
+    }
+    AfterEach {
+        Stop-NewApiSandbox
+    }
+
+    # The run stops with the one run-wide error, as a sync does: a channel that met the refusal writes no error of its
+    # own, so -ErrorAction Stop (and a catch on the ErrorId) sees NewApiPermissionDenied, not ChannelRedirectFailed.
+    It '<Command> -Id stops with <ErrorId> on <Fault> under -ErrorAction Stop' -ForEach @(
+        @{ Command = 'New-NewApiModelRedirect'; Fault = 'Forbidden'; ErrorId = 'NewApiPermissionDenied'; Invocation = { New-NewApiModelRedirect -Id 1, 2 -Confirm:$false } }
+        @{ Command = 'Clear-NewApiModelRedirect'; Fault = 'Forbidden'; ErrorId = 'NewApiPermissionDenied'; Invocation = { Clear-NewApiModelRedirect -Id 1, 2 -Confirm:$false } }
+        @{ Command = 'Test-NewApiModelRedirect'; Fault = 'Forbidden'; ErrorId = 'NewApiPermissionDenied'; Invocation = { Test-NewApiModelRedirect -Id 1, 2 } }
+        @{ Command = 'New-NewApiModelRedirect'; Fault = 'Unauthorized'; ErrorId = 'NewApiAuthenticationFailed'; Invocation = { New-NewApiModelRedirect -Id 1, 2 -Confirm:$false } }
+        @{ Command = 'Clear-NewApiModelRedirect'; Fault = 'Unauthorized'; ErrorId = 'NewApiAuthenticationFailed'; Invocation = { Clear-NewApiModelRedirect -Id 1, 2 -Confirm:$false } }
+        @{ Command = 'Test-NewApiModelRedirect'; Fault = 'Unauthorized'; ErrorId = 'NewApiAuthenticationFailed'; Invocation = { Test-NewApiModelRedirect -Id 1, 2 } }
+    ) {
+        $null = $sbx.Sandbox.Faults.FailNext([NewApiSync.Sandbox.SandboxRoute]::GetChannel, [NewApiSync.Sandbox.SandboxFaultKind]$Fault, 10)
+        $failure = Get-TerminatingError {
+            $ErrorActionPreference = 'Stop'
+            $null = & $Invocation
+        }
+        $failure.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $sbx.Sandbox.Updates | Should -HaveCount 0
+    }
+}

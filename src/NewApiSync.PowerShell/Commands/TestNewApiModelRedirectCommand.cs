@@ -52,7 +52,7 @@ namespace NewApiSync.PowerShell.Commands
         {
             if (record.Status == ChannelResultStatus.Failed)
             {
-                WriteError(ErrorRecords.ForFailedChannel(record.ChannelId, record.ChannelName, record.ErrorKind, record.Error, record.HttpStatus, record, "ChannelCheckFailed"));
+                WriteChannelError(record.ChannelId, record.ChannelName, record.ErrorKind, record.Error, record.HttpStatus, record, "ChannelCheckFailed");
                 return;
             }
 
