@@ -110,25 +110,22 @@ namespace NewApiSync.PowerShell
 
             // Standard names some channel could serve.
             var served = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            try
+            RunChannels<NewApiModelRedirectResult>(activity, (callbacks, output, ct) => service.RunAsync(request, callbacks, output, ct), output =>
             {
-                RunChannels<NewApiModelRedirectResult>(activity, (callbacks, output, ct) => service.RunAsync(request, callbacks, output, ct), output =>
+                served.UnionWith(output.Added.Keys);
+                served.UnionWith(output.AlreadyServed);
+                WriteObject(output);
+                if (output.Status == RedirectStatus.Failed)
                 {
-                    served.UnionWith(output.Added.Keys);
-                    served.UnionWith(output.AlreadyServed);
-                    WriteObject(output);
-                    if (output.Status == RedirectStatus.Failed)
-                    {
-                        WriteChannelError(output.ChannelId, output.ChannelName, output.ErrorKind, output.Error, output.HttpStatus, output, failedErrorId);
-                    }
-                });
-            }
-            finally
-            {
-                if (request.Kind == RunKind.Redirect)
-                {
-                    WarnUnknown(service.StandardModelsFor(request), served);
+                    WriteChannelError(output.ChannelId, output.ChannelName, output.ErrorKind, output.Error, output.HttpStatus, output, failedErrorId);
                 }
+            });
+
+            // Only after a run that read its channels: a run stopped by a refused token, a site out of reach or Ctrl+C has
+            // not seen who serves what, and calling the caller's names typos would point at the wrong problem.
+            if (request.Kind == RunKind.Redirect)
+            {
+                WarnUnknown(service.StandardModelsFor(request), served);
             }
         }
 

@@ -100,3 +100,26 @@ Describe 'A refused token or role met by a channel in a redirect, clear or check
         $sbx.Sandbox.Updates | Should -HaveCount 0
     }
 }
+
+Describe 'A redirect run that stops before it has read the channels' {
+    BeforeEach {
+        $script:sbx = Start-NewApiTestSandbox
+    }
+    AfterEach {
+        Stop-NewApiSandbox
+    }
+
+    # Which channels serve a name is known only after a run that read them; a run stopped by a 403 has not, so calling
+    # the caller's own standard name a likely typo would send them after the wrong problem.
+    It 'does not call a standard name a typo' {
+        $null = $sbx.Sandbox.Faults.FailNext([NewApiSync.Sandbox.SandboxRoute]::ListChannels, [NewApiSync.Sandbox.SandboxFaultKind]::Forbidden, 10)
+        $failureId = $null
+        try {
+            $null = New-NewApiModelRedirect -StandardModel 'gpt-4o', 'house-model-1' -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+        } catch {
+            $failureId = $_.FullyQualifiedErrorId
+        }
+        $failureId | Should -BeLike 'NewApiPermissionDenied,*'
+        $warnings | Where-Object { "$_" -like '*house-model-1*' } | Should -BeNullOrEmpty
+    }
+}
