@@ -32,6 +32,8 @@ namespace NewApiSync.PowerShell
         protected NewApiSyncRun? RunChannels<TOutput>(string activity, Func<RunCallbacks, Action<TOutput>, CancellationToken, Task<NewApiSyncRun>> start, Action<TOutput> write, bool scheduled = false, string resume = RunAgain)
         {
             NewApiConnection connection = ResolvedConnection;
+            // Read before the run: the warning after a stop is written while the pipeline is stopping.
+            bool whatIf = IsWhatIf;
             RunProgressWriter? progress = null;
             try
             {
@@ -71,12 +73,12 @@ namespace NewApiSync.PowerShell
             catch (PipelineStoppedException)
             {
                 // Ctrl+C while output was being written: the dispatcher has let the run finish recording first.
-                WarnStopped(progress?.Last, resume);
+                WarnStopped(progress?.Last, whatIf ? null : resume);
                 throw;
             }
             catch (OperationCanceledException ex)
             {
-                WarnStopped(progress?.Last, resume);
+                WarnStopped(progress?.Last, whatIf ? null : resume);
                 ThrowIfStopping(ex);
                 throw;
             }
@@ -143,7 +145,9 @@ namespace NewApiSync.PowerShell
         /// One warning after Ctrl+C: how many channels the run did not finish and how to finish them. The pipeline is
         /// stopping, so WriteWarning would throw; the host's warning line still reaches the console and its transcript.
         /// </summary>
-        private void WarnStopped(RunProgress? last, string resume)
+        /// <param name="resume">How to finish the channels; null for a -WhatIf preview, which wrote nothing and left no
+        /// history, so there is nothing to finish (and -FailedOnly would re-run the last real run's failures).</param>
+        private void WarnStopped(RunProgress? last, string? resume)
         {
             if (last is null)
             {
@@ -157,7 +161,9 @@ namespace NewApiSync.PowerShell
                 return;
             }
 
-            string message = $"Stopped: {left} of {last.Total} channel(s) were not reached or were interrupted; nothing more was written to them. {resume}";
+            string message = resume is null
+                ? $"Stopped: the -WhatIf preview did not reach {left} of {last.Total} channel(s); nothing was written."
+                : $"Stopped: {left} of {last.Total} channel(s) were not reached or were interrupted; nothing more was written to them. {resume}";
             try
             {
                 Host?.UI?.WriteWarningLine(message);

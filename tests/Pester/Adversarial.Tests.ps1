@@ -22,13 +22,13 @@ BeforeAll {
         }
 
         $start.RedirectStandardOutput = $true
-        # Its warnings and progress are not what the tests look at; read, so a full pipe cannot stop the child.
+        # The host's warning lines (written while a pipeline stops) come out here, as CLIXML.
         $start.RedirectStandardError = $true
         $start.UseShellExecute = $false
         $child = [System.Diagnostics.Process]::Start($start)
         try {
             $reading = $child.StandardOutput.ReadToEndAsync()
-            $null = $child.StandardError.ReadToEndAsync()
+            $readingErrors = $child.StandardError.ReadToEndAsync()
             # Generous: the command itself takes a few seconds; only a hang takes longer.
             $ended = $child.WaitForExit(120000)
             if (-not $ended) {
@@ -37,8 +37,9 @@ BeforeAll {
             }
 
             [pscustomobject]@{
-                Ended = $ended
-                Lines = @($reading.GetAwaiter().GetResult() -split "`n" | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+                Ended  = $ended
+                Lines  = @($reading.GetAwaiter().GetResult() -split "`n" | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+                Errors = $readingErrors.GetAwaiter().GetResult()
             }
         } finally {
             $child.Dispose()
@@ -55,7 +56,7 @@ Describe 'A run whose output a downstream Select-Object -First 1 cuts short' {
     # Several channels ask ShouldProcess at once; the questions queued behind the first record must still be answered
     # (as cancelled), or the channels waiting on them, and the command, never end. Each case runs in its own process,
     # so a hang can be ended.
-    It 'Invoke-NewApiModelSync -WhatIf ends with the first record' {
+    It 'Invoke-NewApiModelSync -WhatIf ends with the first record, and says the preview stopped' {
         $script = @"
 `$ProgressPreference = 'SilentlyContinue'
 Import-Module -Name '$(Get-NewApiSyncTestModulePath)' -ErrorAction Stop
@@ -70,6 +71,9 @@ Stop-NewApiSandbox
         $run.Ended | Should -BeTrue
         $run.Lines | Should -Contain 'records: 1'
         $run.Lines | Should -Contain 'updates: 0'
+        # A preview wrote nothing and left no history: -FailedOnly would re-run the last real run's failures instead.
+        $run.Errors | Should -Not -BeLike '*-FailedOnly*'
+        $run.Errors | Should -BeLike '*preview did not reach*'
     }
 }
 
