@@ -127,3 +127,24 @@ Describe 'A redirect run that stops before it has read the channels' {
         $warnings | Where-Object { "$_" -like '*house-model-1*' } | Should -BeNullOrEmpty
     }
 }
+
+Describe 'A journal line with a null channel name' {
+    BeforeEach {
+        $script:sbx = Start-NewApiTestSandbox
+        # Every upstream fetch fails, so each channel is Failing; then the run's lines lose their names.
+        $null = $sbx.Sandbox.Faults.FailNext([NewApiSync.Sandbox.SandboxRoute]::FetchModels, [NewApiSync.Sandbox.SandboxFaultKind]::ServerError, 100)
+        $null = Invoke-NewApiModelSync -Id 1, 2 -Confirm:$false -ErrorAction SilentlyContinue
+        $runFile = Get-ChildItem -Path $sbx.DataDirectory -Recurse -Filter '*.jsonl' | Select-Object -First 1
+        $text = [System.IO.File]::ReadAllText($runFile.FullName) -replace '"channelName":"[^"]*"', '"channelName":null'
+        [System.IO.File]::WriteAllText($runFile.FullName, $text)
+    }
+    AfterEach {
+        Stop-NewApiSandbox
+    }
+
+    It 'is searched by -Failing -Search like any other record' {
+        $found = @(Get-NewApiSyncHistory -Failing -Search '2' -ErrorAction Stop)
+        $found.ChannelId | Should -Be @(2)
+        $found[0].ChannelName | Should -BeExactly ''
+    }
+}

@@ -19,7 +19,17 @@ namespace NewApiSync.Engine.Results
 
         public int ChannelId { get; set; }
 
-        public string ChannelName { get; set; } = string.Empty;
+        /// <summary>
+        /// The channel's name; never null: a journal line another tool wrote with <c>"channelName": null</c> reads as
+        /// empty, so the filters and views that search or show names need no null check of their own.
+        /// </summary>
+        public string ChannelName
+        {
+            get => _channelName;
+            set => _channelName = value ?? string.Empty;
+        }
+
+        private string _channelName = string.Empty;
 
         public ChannelResultStatus Status { get; set; }
 
