@@ -11,6 +11,13 @@ namespace NewApiSync.Engine.Site
     /// </summary>
     public sealed class AutoSyncSchedule
     {
+        /// <summary>
+        /// How far in the future the last run may seem to have finished before the schedule stops trusting it. A clock
+        /// set back after a run (a day, say) would otherwise hold every scheduled run until the clock catches up plus an
+        /// interval; small corrections (NTP steps of seconds) stay within this and change nothing.
+        /// </summary>
+        public static readonly TimeSpan ClockStepTolerance = TimeSpan.FromMinutes(5);
+
         private readonly TimeProvider _clock;
 
         public AutoSyncSchedule(SyncSettings settings, NewApiSyncRun? lastFullRun, TimeProvider? clock = null)
@@ -29,8 +36,15 @@ namespace NewApiSync.Engine.Site
         /// <summary>The current time on the schedule's clock.</summary>
         public DateTimeOffset Now => _clock.GetUtcNow();
 
-        /// <summary>When the next run is due, or null when auto-sync is off.</summary>
-        public DateTimeOffset? NextRunAt => !Enabled ? null : LastFullRun?.FinishedAt is DateTimeOffset finished ? finished + Settings.Interval : DateTimeOffset.MinValue;
+        /// <summary>
+        /// When the next run is due, or null when auto-sync is off. Never synced in full, or a last run that finished
+        /// later than now (beyond <see cref="ClockStepTolerance"/>: the clock was set back), is due at once
+        /// (<see cref="DateTimeOffset.MinValue"/>).
+        /// </summary>
+        public DateTimeOffset? NextRunAt =>
+            !Enabled ? null
+            : LastFullRun?.FinishedAt is DateTimeOffset finished && !FinishedInTheFuture(finished) ? finished + Settings.Interval
+            : DateTimeOffset.MinValue;
 
         public bool IsDue(DateTimeOffset now) => NextRunAt is DateTimeOffset next && now >= next;
 
@@ -50,6 +64,8 @@ namespace NewApiSync.Engine.Site
             return NextRunAt is DateTimeOffset next && next > now && next - now < checkInterval ? next - now : checkInterval;
         }
 
+        private bool FinishedInTheFuture(DateTimeOffset finished) => finished > Now + ClockStepTolerance;
+
         /// <summary>Why a run is or is not due, for -Verbose.</summary>
         public string Describe(DateTimeOffset now)
         {
@@ -61,6 +77,11 @@ namespace NewApiSync.Engine.Site
             if (LastFullRun?.FinishedAt is not DateTimeOffset finished)
             {
                 return "This site has no finished full sync run yet, so one is due now.";
+            }
+
+            if (FinishedInTheFuture(finished))
+            {
+                return $"The last full sync finished at {finished:u}, later than now ({now:u}): the clock was set back, so a run is due now.";
             }
 
             DateTimeOffset next = finished + Settings.Interval;

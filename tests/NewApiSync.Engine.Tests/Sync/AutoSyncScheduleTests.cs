@@ -72,6 +72,22 @@ namespace NewApiSync.Engine.Tests.Sync
             Assert.Equal(CheckInterval, off.WaitBeforeNextCheck(CheckInterval));
         }
 
+        [Fact]
+        public void A_Clock_Set_Back_A_Day_After_A_Run_Makes_The_Run_Due_At_Once_And_A_Small_Step_Changes_Nothing()
+        {
+            // The last run "finished" a day from now: waiting for that time plus the interval would skip 30 hours of syncs.
+            var dayBack = new FakeTimeProvider(LastFinished - TimeSpan.FromDays(1));
+            var schedule = new AutoSyncSchedule(On(TimeSpan.FromHours(6)), FullRun(LastFinished), dayBack);
+            Assert.True(schedule.IsDue(schedule.Now));
+            Assert.Contains("clock was set back", schedule.Describe(schedule.Now));
+
+            // An NTP step of seconds keeps the schedule: the run is due an interval after it finished, as before.
+            var smallStep = new FakeTimeProvider(LastFinished - TimeSpan.FromSeconds(30));
+            var kept = new AutoSyncSchedule(On(TimeSpan.FromHours(6)), FullRun(LastFinished), smallStep);
+            Assert.False(kept.IsDue(kept.Now));
+            Assert.Equal(LastFinished + TimeSpan.FromHours(6), kept.NextRunAt);
+        }
+
         [Theory]
         [InlineData(0)]
         [InlineData(-1)]
