@@ -67,6 +67,29 @@ namespace NewApiSync.Engine.Tests.Reliability
             return await service.RunAsync(new ChannelRestoreRequest { Records = service.ReadRun(runId)!, Force = force, Options = Fast(maxRetries: 1) }, new RunCallbacks(), CancellationToken.None);
         }
 
+        /// <summary>
+        /// Answers every prompt yes; while the first one is open, another admin edits channel <paramref name="id"/> and a
+        /// minute passes on <paramref name="clock"/>. Each prompt's action text is kept in <paramref name="asked"/>.
+        /// </summary>
+        private RunCallbacks EditedDuringFirstPrompt(int id, string models, string mapping, FakeTimeProvider clock, ConcurrentQueue<string> asked) => new RunCallbacks
+        {
+            Confirm = (target, action) =>
+            {
+                if (asked.IsEmpty)
+                {
+                    _server.Site.Change(id, c =>
+                    {
+                        c.Models = models;
+                        c.ModelMapping = mapping;
+                    });
+                    clock.Advance(TimeSpan.FromMinutes(1));
+                }
+
+                asked.Enqueue(action);
+                return Task.FromResult(true);
+            },
+        };
+
         private NewApiSyncResult Journaled(string runId, int channelId) =>
             SyncService().Journal.ReadResults(new ResultQuery { RunId = runId, ChannelIds = new[] { channelId } }).Single();
 
@@ -160,24 +183,7 @@ namespace NewApiSync.Engine.Tests.Reliability
             // again only if the change it leads to differed from the one agreed to; adding claude-4-sonnet does not).
             var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
             var asked = new ConcurrentQueue<string>();
-            var callbacks = new RunCallbacks
-            {
-                Confirm = (target, action) =>
-                {
-                    if (asked.IsEmpty)
-                    {
-                        _server.Site.Change(2, c =>
-                        {
-                            c.Models = "claude-3-5-sonnet-20241022,claude-sonnet-4-20250514,my-alias";
-                            c.ModelMapping = AnthropicAliasMapping;
-                        });
-                        clock.Advance(TimeSpan.FromMinutes(1));
-                    }
-
-                    asked.Enqueue(action);
-                    return Task.FromResult(true);
-                },
-            };
+            RunCallbacks callbacks = EditedDuringFirstPrompt(2, "claude-3-5-sonnet-20241022,claude-sonnet-4-20250514,my-alias", AnthropicAliasMapping, clock, asked);
             RunOptions options = Fast(maxRetries: 1);
             options.TimeProvider = clock;
             var request = new ModelRedirectRequest { Kind = RunKind.Redirect, Mode = RunMode.Selected, ChannelIds = new[] { 2 }, StandardModels = new[] { "claude-4-sonnet" }, Options = options };
@@ -195,24 +201,7 @@ namespace NewApiSync.Engine.Tests.Reliability
         {
             var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
             var asked = new ConcurrentQueue<string>();
-            var callbacks = new RunCallbacks
-            {
-                Confirm = (target, action) =>
-                {
-                    if (asked.IsEmpty)
-                    {
-                        _server.Site.Change(6, c =>
-                        {
-                            c.Models = "openai/gpt-4o:free,gpt-4o,my-alias";
-                            c.ModelMapping = OtherAdminMapping;
-                        });
-                        clock.Advance(TimeSpan.FromMinutes(1));
-                    }
-
-                    asked.Enqueue(action);
-                    return Task.FromResult(true);
-                },
-            };
+            RunCallbacks callbacks = EditedDuringFirstPrompt(6, "openai/gpt-4o:free,gpt-4o,my-alias", OtherAdminMapping, clock, asked);
             RunOptions options = Fast(maxRetries: 1);
             options.TimeProvider = clock;
             var request = new ModelRedirectRequest { Kind = RunKind.Clear, Mode = RunMode.Selected, ChannelIds = new[] { 6 }, IncludeDisabled = true, Options = options };
