@@ -6,16 +6,26 @@ using System.Runtime.Loader;
 namespace NewApiSync.LoadContext
 {
     /// <summary>
-    /// The load context of the module's own assemblies on PowerShell 7. Any assembly whose file sits in the module's
-    /// bin folder is loaded here, from that file; everything else (System.Management.Automation, the framework) comes
-    /// from the default context, so the cmdlets and PowerShell share one set of PowerShell types.
+    /// The load context of the module's engine on PowerShell 7. The cmdlet assembly (bin/netstandard2.0, the manifest's
+    /// root module) sits in the default context beside PowerShell, because that is where Import-Module loads a binary
+    /// root module; everything it calls lives here instead: NewApiSync.Engine and NewApiSync.Sandbox, and through them
+    /// Polly.Core and System.Threading.RateLimiting, each loaded from this assembly's folder (bin/net8.0). Another
+    /// module's versions of those in the default context never meet ours.
+    /// <para>
+    /// The default context does not know the engine, so it asks its Resolving event, where <see cref="Attach"/>
+    /// answers the two names the cmdlet assembly references and nothing else: another module's request for Polly.Core
+    /// is never served our copy. The event comes before .NET's fallback for assemblies loaded from a path, which would
+    /// otherwise take the netstandard2.0 engine beside the cmdlets into the default context.
+    /// </para>
     /// </summary>
     public sealed class ModuleLoadContext : AssemblyLoadContext
     {
-        private const string CmdletAssemblyName = "NewApiSync.PowerShell";
+        /// <summary>The assemblies the cmdlet assembly references directly; the rest are their dependencies.</summary>
+        private static readonly string[] EntryAssemblies = { "NewApiSync.Engine", "NewApiSync.Sandbox" };
 
         private static readonly object Gate = new object();
         private static ModuleLoadContext? _instance;
+        private static bool _attached;
 
         private readonly string _binFolder;
 
@@ -26,25 +36,10 @@ namespace NewApiSync.LoadContext
         }
 
         /// <summary>
-        /// True once the cmdlet assembly has been loaded in this process: a later import (Import-Module -Force, another
-        /// runspace) may find an earlier copy of the module in its session to remove first.
+        /// Answers the default context's requests for the engine and the sandbox from this context. Called by the
+        /// cmdlet assembly before it first touches either (its module initializer); calling it again does nothing.
         /// </summary>
-        public static bool CmdletAssemblyLoaded
-        {
-            get
-            {
-                lock (Gate)
-                {
-                    return _instance is not null;
-                }
-            }
-        }
-
-        /// <summary>
-        /// The cmdlet assembly, loaded in the module's context, for <c>Import-Module -Assembly</c>. Importing again
-        /// (Import-Module -Force, a second runspace) returns the same assembly: a load context holds one copy of each.
-        /// </summary>
-        public static Assembly LoadCmdletAssembly()
+        public static void Attach()
         {
             lock (Gate)
             {
@@ -55,8 +50,44 @@ namespace NewApiSync.LoadContext
                     _instance = new ModuleLoadContext(binFolder);
                 }
 
-                return _instance.LoadFromAssemblyName(new AssemblyName(CmdletAssemblyName));
+                if (!_attached)
+                {
+                    Default.Resolving += ResolveEntryAssembly;
+                    _attached = true;
+                }
             }
+        }
+
+        /// <summary>
+        /// Stops answering the default context (the last Remove-Module). Assemblies already loaded stay loaded: the
+        /// context is not collectible, and a later import finds them again through <see cref="Attach"/>.
+        /// </summary>
+        public static void Detach()
+        {
+            lock (Gate)
+            {
+                if (_attached)
+                {
+                    Default.Resolving -= ResolveEntryAssembly;
+                    _attached = false;
+                }
+            }
+        }
+
+        private static Assembly? ResolveEntryAssembly(AssemblyLoadContext requester, AssemblyName assemblyName)
+        {
+            if (Array.IndexOf(EntryAssemblies, assemblyName.Name) < 0)
+            {
+                return null;
+            }
+
+            ModuleLoadContext? instance;
+            lock (Gate)
+            {
+                instance = _instance;
+            }
+
+            return instance?.LoadFromAssemblyName(assemblyName);
         }
 
         protected override Assembly? Load(AssemblyName assemblyName)

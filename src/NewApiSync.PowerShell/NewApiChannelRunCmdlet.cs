@@ -71,12 +71,15 @@ namespace NewApiSync.PowerShell
         protected IReadOnlyList<int>? SelectedIds => HasSelection ? _ids : null;
 
         /// <summary>Points <paramref name="request"/> at this command's channels: those given, or the whole site.</summary>
-        protected T ForSelection<T>(T request) where T : Engine.Runs.ChannelRunRequest
+        /// <remarks>
+        /// Not generic over the request type: PowerShell loads this class before the module can answer for the engine,
+        /// and a constraint on an engine type would load the engine there (Internal/ModuleInitializer.cs).
+        /// </remarks>
+        protected void PointAtSelection(Engine.Runs.ChannelRunRequest request)
         {
             request.Mode = SelectionMode;
             request.Channels = SelectedChannels;
             request.ChannelIds = SelectedIds;
-            return request;
         }
 
         protected override void ProcessRecord()

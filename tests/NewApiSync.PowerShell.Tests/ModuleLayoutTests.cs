@@ -43,7 +43,7 @@ namespace NewApiSync.PowerShell.Tests
             foreach (string framework in new[] { "net8.0", "netstandard2.0" })
             {
                 string bin = Path.Combine(ModuleDir, "bin", framework);
-                foreach (string dll in new[] { "NewApiSync.PowerShell.dll", "NewApiSync.Engine.dll", "NewApiSync.Sandbox.dll", "Polly.Core.dll", "System.Threading.RateLimiting.dll" })
+                foreach (string dll in new[] { "NewApiSync.Engine.dll", "NewApiSync.Sandbox.dll", "Polly.Core.dll", "System.Threading.RateLimiting.dll" })
                 {
                     Assert.True(File.Exists(Path.Combine(bin, dll)), $"{framework} lacks {dll}");
                 }
@@ -55,9 +55,43 @@ namespace NewApiSync.PowerShell.Tests
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "System.Management.Automation.dll")));
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "System.Management.Automation.dll")));
 
-            // PowerShell 7 loads the module through its load context; 5.1 has none.
+            // One cmdlet assembly, the manifest's root module, for both editions; PowerShell 7 reaches the net8.0 engine
+            // through the load context beside it. No script loader is left over from the earlier layout.
+            Assert.True(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "NewApiSync.PowerShell.dll")));
+            Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "NewApiSync.PowerShell.dll")));
             Assert.True(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "NewApiSync.LoadContext.dll")));
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "NewApiSync.LoadContext.dll")));
+            Assert.False(File.Exists(Path.Combine(ModuleDir, "NewApiSync.psm1")));
+        }
+
+        [Fact]
+        public void The_Cmdlet_Assembly_Public_Types_Load_Without_The_Engine()
+        {
+            // PowerShell reads the public types of a binary module before the module's own code runs, so the load context
+            // is not yet answering then. Were any of those types to need the engine to load (an engine enum field, a
+            // generic constraint on an engine type, an engine base class), .NET would take the netstandard2.0 engine beside
+            // the cmdlets into the default context and the isolation would be lost. Here nothing can supply the engine.
+            var context = new System.Runtime.Loader.AssemblyLoadContext("cmdlets-alone", isCollectible: true);
+            try
+            {
+                var cmdlets = context.LoadFromAssemblyPath(Path.Combine(ModuleDir, "bin", "netstandard2.0", "NewApiSync.PowerShell.dll"));
+                System.Type[] types;
+                try
+                {
+                    types = cmdlets.GetExportedTypes();
+                }
+                catch (System.IO.FileNotFoundException ex)
+                {
+                    throw new Xunit.Sdk.XunitException("A public type of NewApiSync.PowerShell needs " + ex.FileName + " just to load; see Internal/ModuleInitializer.cs.");
+                }
+
+                Assert.Contains(types, t => t.Name == "InvokeNewApiModelSyncCommand");
+                Assert.DoesNotContain(context.Assemblies, a => a.GetName().Name is "NewApiSync.Engine" or "NewApiSync.Sandbox");
+            }
+            finally
+            {
+                context.Unload();
+            }
         }
 
         [Fact]

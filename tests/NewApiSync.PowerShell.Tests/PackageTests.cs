@@ -32,8 +32,8 @@ namespace NewApiSync.PowerShell.Tests
             string[] entries = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToArray();
             foreach (string required in new[]
             {
-                "NewApiSync.psd1", "NewApiSync.psm1", "NewApiSync.Format.ps1xml", "NewApiSync.Types.ps1xml", "NewApiSync.nuspec", "[Content_Types].xml",
-                "bin/net8.0/NewApiSync.PowerShell.dll", "bin/net8.0/NewApiSync.Engine.dll", "bin/net8.0/NewApiSync.LoadContext.dll",
+                "NewApiSync.psd1", "NewApiSync.Format.ps1xml", "NewApiSync.Types.ps1xml", "NewApiSync.nuspec", "[Content_Types].xml",
+                "bin/net8.0/NewApiSync.Engine.dll", "bin/net8.0/NewApiSync.LoadContext.dll",
                 "bin/netstandard2.0/NewApiSync.PowerShell.dll", "bin/netstandard2.0/NewApiSync.Engine.dll",
                 "en-US/NewApiSync.PowerShell.dll-Help.xml", "en-US/about_NewApiSync.help.txt",
             })
@@ -42,6 +42,8 @@ namespace NewApiSync.PowerShell.Tests
             }
 
             Assert.DoesNotContain(entries, e => e.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain("NewApiSync.psm1", entries);
+            Assert.DoesNotContain("bin/net8.0/NewApiSync.PowerShell.dll", entries);
 
             XElement metadata = XDocument.Load(zip.GetEntry("NewApiSync.nuspec")!.Open()).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
             string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;

@@ -53,8 +53,10 @@ $listAssemblies
         @($output | Where-Object { $_ -like 'assembly Polly.Core 8.9.1.* NewApiSync' }) | Should -HaveCount 1
         @($output | Where-Object { $_ -like 'assembly NewApiSync.Engine * NewApiSync' }) | Should -HaveCount 1
         @($output | Where-Object { $_ -like 'assembly System.Threading.RateLimiting * NewApiSync' }) | Should -HaveCount 1
-        # Only the small loader enters the default context.
-        @($output | Where-Object { $_ -like 'assembly NewApiSync.* Default' }) | Should -Be @($output | Where-Object { $_ -like 'assembly NewApiSync.LoadContext * Default' })
+        @($output | Where-Object { $_ -like 'assembly NewApiSync.Sandbox * NewApiSync' }) | Should -HaveCount 1
+        # Only the cmdlets (the manifest's root module) and the small load context enter the default context.
+        @($output | Where-Object { $_ -like 'assembly NewApiSync.* Default' } | ForEach-Object { ($_ -split ' ')[1] } | Sort-Object) |
+            Should -Be @('NewApiSync.LoadContext', 'NewApiSync.PowerShell')
     }
 
     It 'keeps the module''s types usable by name in scripts' {

@@ -21,4 +21,9 @@ namespace System.Diagnostics.CodeAnalysis
         public bool ReturnValue { get; }
     }
 }
+#else
+// The cmdlets are one netstandard2.0 build (src/NewApiSync.PowerShell) that runs against this net8.0 build on
+// PowerShell 7. They were compiled against the polyfill above, so every init accessor they call names
+// NewApiSync.Engine's IsExternalInit; forwarding that name to the framework's type makes the signatures match here.
+[assembly: System.Runtime.CompilerServices.TypeForwardedTo(typeof(System.Runtime.CompilerServices.IsExternalInit))]
 #endif

@@ -29,7 +29,7 @@ namespace NewApiSync.PowerShell.Commands
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             var service = new ModelRedirectService(connection, settings, Log);
-            var request = ForSelection(new ModelRedirectRequest
+            var request = new ModelRedirectRequest
             {
                 Kind = RunKind.Clear,
                 KeepModels = KeepModels,
@@ -37,7 +37,8 @@ namespace NewApiSync.PowerShell.Commands
                 IncludeDisabled = true,
                 WhatIf = IsWhatIf,
                 Options = service.DefaultOptions(),
-            });
+            };
+            PointAtSelection(request);
             RunRedirect(service, request, "Clearing model redirects", "ChannelClearFailed");
         }
     }

@@ -82,7 +82,11 @@ namespace NewApiSync.PowerShell.Commands
         public string? RunId { get; set; }
 
         [Parameter]
-        public RunKind? Kind { get; set; }
+        public RunKind? Kind { get => (RunKind?)_kind; set => _kind = (int?)value; }
+
+        // Kept as its number: PowerShell lays out this class before the module can answer for the engine, and a field
+        // of an engine enum would load the engine there (Internal/ModuleInitializer.cs, "no engine value types").
+        private int? _kind;
 
         /// <summary>Only the newest n runs.</summary>
         [Parameter]
@@ -114,7 +118,9 @@ namespace NewApiSync.PowerShell.Commands
                 {
                     case RunsSet:
                     case SiteRunsSet:
-                        foreach (NewApiSyncRun run in journal.ReadRuns(FillRunQuery(new RunQuery())))
+                        var runQuery = new RunQuery();
+                        FillRunQuery(runQuery);
+                        foreach (NewApiSyncRun run in journal.ReadRuns(runQuery))
                         {
                             any = true;
                             WriteObject(run);
@@ -133,13 +139,14 @@ namespace NewApiSync.PowerShell.Commands
                             break;
                         }
 
-                        var query = FillRunQuery(new ResultQuery
+                        var query = new ResultQuery
                         {
                             // ValidateSet ignores case, as PowerShell users expect of every enum-like value; so must the parse.
                             Status = string.Equals(Status, "All", StringComparison.OrdinalIgnoreCase) ? null : (ChannelResultStatus)Enum.Parse(typeof(ChannelResultStatus), Status, ignoreCase: true),
                             Search = Search,
                             ChannelIds = Id,
-                        });
+                        };
+                        FillRunQuery(query);
                         foreach (NewApiSyncResult result in journal.ReadResults(query))
                         {
                             any = true;
@@ -204,13 +211,13 @@ namespace NewApiSync.PowerShell.Commands
             }
         }
 
-        private T FillRunQuery<T>(T query) where T : RunQuery
+        // Not generic over the query type, for the reason PointAtSelection is not (NewApiChannelRunCmdlet.cs).
+        private void FillRunQuery(RunQuery query)
         {
             query.RunId = RunId;
             query.Kind = Kind;
             query.Last = Last;
             query.Since = Since is DateTime since ? ToOffset(since) : null;
-            return query;
         }
 
         // [datetime]::MinValue (or MaxValue) in a time zone east (west) of UTC has no DateTimeOffset: it means "from the

@@ -65,7 +65,11 @@ namespace NewApiSync.PowerShell.Commands
 
         /// <summary>Replace (the list becomes upstream's) or AddOnly (never remove; removals are reported as PendingRemovals). Default: the SyncMode setting.</summary>
         [Parameter]
-        public SyncMode SyncMode { get; set; }
+        public SyncMode SyncMode { get => (SyncMode)_syncMode; set => _syncMode = (int)value; }
+
+        // Kept as its number: PowerShell lays out this class before the module can answer for the engine, and a field
+        // of an engine enum would load the engine there (Internal/ModuleInitializer.cs, "no engine value types").
+        private int _syncMode;
 
         /// <summary>Models a sync never removes (wildcards). Default: the KeepModel setting.</summary>
         [Parameter]
@@ -126,7 +130,7 @@ namespace NewApiSync.PowerShell.Commands
             {
                 case InputObjectSet:
                 case IdSet:
-                    ForSelection(request);
+                    PointAtSelection(request);
                     break;
                 case FailedOnlySet:
                     var (last, unfinished) = service.FailedOnlyTargets();

@@ -44,7 +44,7 @@ namespace NewApiSync.PowerShell.Commands
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             var service = new ModelRedirectService(connection, settings, Log);
-            var request = ForSelection(new ModelRedirectRequest
+            var request = new ModelRedirectRequest
             {
                 Kind = RunKind.Redirect,
                 StandardModels = StandardModel,
@@ -53,7 +53,8 @@ namespace NewApiSync.PowerShell.Commands
                 PruneMissingTargets = ParameterOrSetting(nameof(PruneMissingTargets), PruneMissingTargets, settings.PruneMissingTargets),
                 WhatIf = IsWhatIf,
                 Options = service.DefaultOptions(),
-            });
+            };
+            PointAtSelection(request);
             RunRedirect(service, request, "Redirecting standard model names", "ChannelRedirectFailed");
         }
     }

@@ -96,7 +96,11 @@ namespace NewApiSync.PowerShell.Commands
 
         /// <summary>Replace (default) or AddOnly (never remove; removals are reported as pending).</summary>
         [Parameter]
-        public SyncMode SyncMode { get; set; }
+        public SyncMode SyncMode { get => (SyncMode)_syncMode; set => _syncMode = (int)value; }
+
+        // Kept as its number: PowerShell lays out this class before the module can answer for the engine, and a field
+        // of an engine enum would load the engine there (Internal/ModuleInitializer.cs, "no engine value types").
+        private int _syncMode;
 
         /// <summary>Models a sync never removes (wildcards).</summary>
         [Parameter]

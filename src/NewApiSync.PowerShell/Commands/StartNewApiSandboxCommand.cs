@@ -17,7 +17,11 @@ namespace NewApiSync.PowerShell.Commands
     {
         /// <summary>Which server generation to imitate: Paged (current) or Legacy (before 2025-06).</summary>
         [Parameter]
-        public SandboxGeneration Generation { get; set; } = SandboxGeneration.Paged;
+        public SandboxGeneration Generation { get => (SandboxGeneration)_generation; set => _generation = (int)value; }
+
+        // Kept as its number: PowerShell lays out this class before the module can answer for the engine, and a field
+        // of a sandbox enum would load the sandbox there (Internal/ModuleInitializer.cs, "no engine value types").
+        private int _generation = (int)SandboxGeneration.Paged;
 
         /// <summary>Generate this many channels instead of the sample site (for trying scale).</summary>
         [Parameter]

@@ -35,13 +35,14 @@ namespace NewApiSync.PowerShell.Commands
             NewApiConnection connection = ResolvedConnection;
             SyncSettings settings = LoadSettings(DataRootFor(connection));
             var service = new MappingCheckService(connection, settings, Log);
-            var request = ForSelection(new MappingCheckRequest
+            var request = new MappingCheckRequest
             {
                 Upstream = Upstream,
                 Fix = Fix,
                 WhatIf = IsWhatIf,
                 Options = service.DefaultOptions(),
-            });
+            };
+            PointAtSelection(request);
 
             RunChannels<(NewApiSyncResult Record, IReadOnlyList<NewApiModelRedirectProblem> Problems)>(Fix ? "Repairing model redirects" : "Checking model redirects",
                 (callbacks, output, ct) => service.RunAsync(request, callbacks, (record, problems) => output((record, problems)), ct),

@@ -8,13 +8,26 @@ using System.Threading;
 namespace NewApiSync.PowerShell.Internal
 {
     /// <summary>
-    /// Import and removal hooks of the module.
+    /// Import and removal hooks of the module. This assembly is the manifest's root module on both editions (one
+    /// netstandard2.0 build in bin/netstandard2.0), so it decides where the engine comes from.
+    /// <para>
+    /// PowerShell 7: the engine, the sandbox and their dependencies come from bin/net8.0 through a load context of
+    /// their own (src/NewApiSync.LoadContext), so another module's Polly.Core or System.Threading.RateLimiting never
+    /// collides with ours. The load context must answer before anything here first touches the engine, so it is
+    /// attached by the assembly's module initializer, which the runtime runs before any other code of this assembly.
+    /// </para>
+    /// <para>
+    /// No engine value types in the public types' layout: Import-Module lists this assembly's public types before any
+    /// of its code runs, and .NET then loads whatever their layout needs. A field of an engine enum (an auto-property's
+    /// hidden one included), a generic constraint on an engine type or an engine base class would make it fetch the
+    /// engine there, before the load context answers, and take the netstandard2.0 engine beside this assembly into
+    /// the default context. Such parameters keep their value as a number instead; ModuleLayoutTests checks the rule.
+    /// </para>
     /// <para>
     /// Windows PowerShell 5.1 runs on .NET Framework, which has no binding redirects for a module's dependencies:
     /// System.Text.Json asks for System.Runtime.CompilerServices.Unsafe 4.0.4.1 while the folder holds a newer build,
     /// and the load fails. So on 5.1 a failed load is answered from our bin folder, but only when one of our own
-    /// assemblies asked: another module's requests are never served our copies. PowerShell 7 needs none of this; there
-    /// the module lives in its own load context (src/NewApiSync.LoadContext).
+    /// assemblies asked: another module's requests are never served our copies.
     /// </para>
     /// <para>
     /// PowerShell resolves a type literal such as [NewApiSync.Engine.Results.NewApiSyncResult] only among the default
@@ -29,20 +42,22 @@ namespace NewApiSync.PowerShell.Internal
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
         private static readonly string BinFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? string.Empty;
+        private static readonly bool OnDotNetFramework =
+            System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
+
+        private static readonly object Gate = new object();
         private static int _imports;
+        private static bool _resolverHooked;
+        private static Type? _loadContext;
+
+        /// <summary>Run by the runtime before any other code of this assembly (see the class remarks).</summary>
+        [System.Runtime.CompilerServices.ModuleInitializer]
+        internal static void HookResolverBeforeFirstUse() => HookResolver();
 
         public void OnImport()
         {
-            if (Interlocked.Increment(ref _imports) != 1)
-            {
-                return;
-            }
-
-            if (IsDotNetFramework())
-            {
-                AppDomain.CurrentDomain.AssemblyResolve += ResolveForModuleAssemblies;
-            }
-            else
+            HookResolver();
+            if (Interlocked.Increment(ref _imports) == 1 && !OnDotNetFramework)
             {
                 TypeAccelerators.Register();
             }
@@ -56,14 +71,71 @@ namespace NewApiSync.PowerShell.Internal
                 return;
             }
 
-            if (IsDotNetFramework())
-            {
-                AppDomain.CurrentDomain.AssemblyResolve -= ResolveForModuleAssemblies;
-            }
-            else
+            if (!OnDotNetFramework)
             {
                 TypeAccelerators.Unregister();
             }
+
+            UnhookResolver();
+        }
+
+        private static void HookResolver()
+        {
+            lock (Gate)
+            {
+                if (_resolverHooked)
+                {
+                    return;
+                }
+
+                if (OnDotNetFramework)
+                {
+                    AppDomain.CurrentDomain.AssemblyResolve += ResolveForModuleAssemblies;
+                }
+                else
+                {
+                    CallLoadContext("Attach");
+                }
+
+                _resolverHooked = true;
+            }
+        }
+
+        private static void UnhookResolver()
+        {
+            lock (Gate)
+            {
+                if (!_resolverHooked)
+                {
+                    return;
+                }
+
+                if (OnDotNetFramework)
+                {
+                    AppDomain.CurrentDomain.AssemblyResolve -= ResolveForModuleAssemblies;
+                }
+                else
+                {
+                    CallLoadContext("Detach");
+                }
+
+                _resolverHooked = false;
+            }
+        }
+
+        /// <summary>
+        /// The load context is built for net8.0 (AssemblyLoadContext is not in netstandard2.0), so this build reaches it
+        /// by name: one small assembly from bin/net8.0 enters the default context beside this one.
+        /// </summary>
+        private static void CallLoadContext(string method)
+        {
+            if (_loadContext is null)
+            {
+                string path = Path.Combine(Path.GetDirectoryName(BinFolder) ?? BinFolder, "net8.0", "NewApiSync.LoadContext.dll");
+                _loadContext = Assembly.LoadFrom(path).GetType("NewApiSync.LoadContext.ModuleLoadContext", throwOnError: true)!;
+            }
+
+            _loadContext.GetMethod(method, BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null);
         }
 
         private static Assembly? ResolveForModuleAssemblies(object? sender, ResolveEventArgs args)
@@ -89,9 +161,6 @@ namespace NewApiSync.PowerShell.Internal
             string? folder = Path.GetDirectoryName(assembly.Location);
             return folder is not null && string.Equals(Path.GetFullPath(folder), Path.GetFullPath(BinFolder), StringComparison.OrdinalIgnoreCase);
         }
-
-        private static bool IsDotNetFramework() =>
-            System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>
         /// The module's public types as accelerators named after their full names. PowerShell keeps its accelerator
