@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Channels;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
+using NewApiSync.Engine.Settings;
 using NewApiSync.Engine.Site;
 using NewApiSync.PowerShell.Completion;
 using NewApiSync.PowerShell.Internal;
@@ -96,12 +98,26 @@ namespace NewApiSync.PowerShell
         }
 
         /// <summary>
-        /// A redirect or clear run (New-/Clear-NewApiModelRedirect): its own output type, one non-terminating error per
-        /// failed channel. Blank or duplicate standard names are refused before anything is sent; standard names that
-        /// no channel serves and that are not built in are likely typos and are warned about once.
+        /// A redirect or clear run (New-/Clear-NewApiModelRedirect), the whole of the command's EndProcessing: the
+        /// command says what to ask for in <paramref name="describe"/>; this points it at the command's channels and
+        /// previews or writes it. Its own output type, one non-terminating error per failed channel. Blank or duplicate
+        /// standard names are refused before anything is sent; standard names that no channel serves and that are not
+        /// built in are likely typos and are warned about once.
         /// </summary>
-        protected void RunRedirect(ModelRedirectService service, ModelRedirectRequest request, string activity, string failedErrorId)
+        protected void RunRedirect(string activity, string failedErrorId, Func<SyncSettings, ModelRedirectRequest> describe)
         {
+            if (PipelineBroughtNothing())
+            {
+                return;
+            }
+
+            NewApiConnection connection = ResolvedConnection;
+            SyncSettings settings = LoadSettings(DataRootFor(connection));
+            var service = new ModelRedirectService(connection, settings, Log);
+            ModelRedirectRequest request = describe(settings);
+            request.WhatIf = IsWhatIf;
+            request.Options = service.DefaultOptions();
+            PointAtSelection(request);
             try
             {
                 service.Validate(request);

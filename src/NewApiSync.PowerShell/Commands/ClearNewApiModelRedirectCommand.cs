@@ -1,9 +1,6 @@
 using System.Management.Automation;
-using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
-using NewApiSync.Engine.Settings;
-using NewApiSync.Engine.Site;
 
 namespace NewApiSync.PowerShell.Commands
 {
@@ -19,27 +16,13 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter]
         public SwitchParameter KeepModels { get; set; }
 
-        protected override void EndProcessing()
-        {
-            if (PipelineBroughtNothing())
-            {
-                return;
-            }
-
-            NewApiConnection connection = ResolvedConnection;
-            SyncSettings settings = LoadSettings(DataRootFor(connection));
-            var service = new ModelRedirectService(connection, settings, Log);
-            var request = new ModelRedirectRequest
+        protected override void EndProcessing() =>
+            RunRedirect("Clearing model redirects", "ChannelClearFailed", _ => new ModelRedirectRequest
             {
                 Kind = RunKind.Clear,
                 KeepModels = KeepModels,
                 // Clearing is asked of every channel given or of the whole site; a disabled channel's mapping is still cleared.
                 IncludeDisabled = true,
-                WhatIf = IsWhatIf,
-                Options = service.DefaultOptions(),
-            };
-            PointAtSelection(request);
-            RunRedirect(service, request, "Clearing model redirects", "ChannelClearFailed");
-        }
+            });
     }
 }

@@ -1,9 +1,6 @@
 using System.Management.Automation;
-using NewApiSync.Engine.Api;
 using NewApiSync.Engine.Redirect;
 using NewApiSync.Engine.Results;
-using NewApiSync.Engine.Settings;
-using NewApiSync.Engine.Site;
 using NewApiSync.PowerShell.Completion;
 
 namespace NewApiSync.PowerShell.Commands
@@ -34,28 +31,14 @@ namespace NewApiSync.PowerShell.Commands
         [Parameter]
         public SwitchParameter PruneMissingTargets { get; set; }
 
-        protected override void EndProcessing()
-        {
-            if (PipelineBroughtNothing())
-            {
-                return;
-            }
-
-            NewApiConnection connection = ResolvedConnection;
-            SyncSettings settings = LoadSettings(DataRootFor(connection));
-            var service = new ModelRedirectService(connection, settings, Log);
-            var request = new ModelRedirectRequest
+        protected override void EndProcessing() =>
+            RunRedirect("Redirecting standard model names", "ChannelRedirectFailed", settings => new ModelRedirectRequest
             {
                 Kind = RunKind.Redirect,
                 StandardModels = StandardModel,
                 IncludeDisabled = IncludeDisabled,
                 Force = Force,
                 PruneMissingTargets = ParameterOrSetting(nameof(PruneMissingTargets), PruneMissingTargets, settings.PruneMissingTargets),
-                WhatIf = IsWhatIf,
-                Options = service.DefaultOptions(),
-            };
-            PointAtSelection(request);
-            RunRedirect(service, request, "Redirecting standard model names", "ChannelRedirectFailed");
-        }
+            });
     }
 }
