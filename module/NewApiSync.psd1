@@ -11,7 +11,6 @@
     CompatiblePSEditions   = @('Core', 'Desktop')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('NewApiSync.Format.ps1xml')
-    TypesToProcess         = @('NewApiSync.Types.ps1xml')
     FunctionsToExport      = @()
     CmdletsToExport        = @(
         'Connect-NewApi'

@@ -32,7 +32,7 @@ namespace NewApiSync.PowerShell.Tests
             string[] entries = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToArray();
             foreach (string required in new[]
             {
-                "NewApiSync.psd1", "NewApiSync.Format.ps1xml", "NewApiSync.Types.ps1xml", "NewApiSync.nuspec", "[Content_Types].xml",
+                "NewApiSync.psd1", "NewApiSync.Format.ps1xml", "NewApiSync.nuspec", "[Content_Types].xml",
                 "bin/net8.0/NewApiSync.Engine.dll", "bin/net8.0/NewApiSync.LoadContext.dll",
                 "bin/netstandard2.0/NewApiSync.PowerShell.dll", "bin/netstandard2.0/NewApiSync.Engine.dll",
                 "en-US/NewApiSync.PowerShell.dll-Help.xml", "en-US/about_NewApiSync.help.txt",

@@ -51,8 +51,9 @@ Describe 'Added and removed models of a redirect or clear result' {
         $cleared.PSObject.Properties.Name | Should -Contain 'RemovedModels'
     }
 
-    It 'still answer to the earlier names ModelsAdded and ModelsRemoved' {
-        $cleared.ModelsRemoved | Should -Be @('gpt-4o')
-        @($cleared.ModelsAdded) | Should -HaveCount 0
+    It 'have no second spelling (ModelsAdded and ModelsRemoved were never released)' {
+        $cleared.PSObject.Properties.Name | Should -Not -Contain 'ModelsRemoved'
+        $cleared.PSObject.Properties.Name | Should -Not -Contain 'ModelsAdded'
+        $cleared.ModelsRemoved | Should -BeNullOrEmpty
     }
 }

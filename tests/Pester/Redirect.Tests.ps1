@@ -275,7 +275,7 @@ Describe 'Clear-NewApiModelRedirect' {
         It 'empties the mapping and removes the alias it served from models' {
             $cleared = $results | Where-Object { $_.ChannelId -eq 6 }
             $cleared.Status | Should -Be 'Cleared'
-            $cleared.ModelsRemoved | Should -Be @('gpt-4o')
+            $cleared.RemovedModels | Should -Be @('gpt-4o')
             $cleared.MappingKeysRemoved | Should -Be @('gpt-4o')
             Get-SandboxMapping -Sandbox $sbx -Id 6 | Should -BeExactly '{}'
             Get-SandboxModel -Sandbox $sbx -Id 6 | Should -Be @('openai/gpt-4o:free')
