@@ -104,6 +104,29 @@ $listAssemblies
     }
 }
 
+Describe 'Concurrent imports and removals' {
+    It 'keeps every runspace''s import whole while others import and remove the module at the same time' {
+        # The last removal takes the type accelerators away; a runspace importing meanwhile must keep them, and neither
+        # may see the other change the list of them. A race, so many rounds: before the fix about two runs in three of
+        # 300 rounds had a round fail ("Collection was modified" from Import-Module or Remove-Module).
+        $output = Invoke-FreshPwsh -Command @"
+`$rounds = 1..600 | ForEach-Object -ThrottleLimit 4 -Parallel {
+    try {
+        Import-Module -Name '$manifest' -ErrorAction Stop
+        `$concurrency = try { [NewApiSync.Engine.Settings.SyncSettings]::new().Concurrency } catch { 'unresolved' }
+        Remove-Module -Name NewApiSync -ErrorAction Stop
+        'round type ' + `$concurrency
+    } catch {
+        'round error ' + `$_.Exception.Message
+    }
+}
+`$rounds | Group-Object | ForEach-Object { '{0} x{1}' -f `$_.Name, `$_.Count }
+"@
+
+        $output | Should -Be @('round type 2 x600')
+    }
+}
+
 Describe 'Enum parameters before any command has run' {
     It 'completes -SyncMode, -Kind and -Generation and binds them as before' {
         $output = Invoke-FreshPwsh -Command @"

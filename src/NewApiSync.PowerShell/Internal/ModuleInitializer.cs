@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
-using System.Threading;
 
 namespace NewApiSync.PowerShell.Internal
 {
@@ -70,30 +69,39 @@ namespace NewApiSync.PowerShell.Internal
             }
         }
 
+        // The count and what it guards change under one lock: runspaces import and remove the module concurrently
+        // (ForEach-Object -Parallel), and the last removal must not take the accelerators (or, on 5.1, the resolver)
+        // from a runspace that imported in the meantime.
         public void OnImport()
         {
-            HookResolver();
-            if (Interlocked.Increment(ref _imports) == 1 && !OnDotNetFramework)
+            lock (Gate)
             {
-                TypeAccelerators.Register();
+                HookResolver();
+                if (++_imports == 1 && !OnDotNetFramework)
+                {
+                    TypeAccelerators.Register();
+                }
             }
         }
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
             SandboxSession.StopForModuleRemoval(ModuleSession.Current);
-            if (Interlocked.Decrement(ref _imports) != 0)
+            lock (Gate)
             {
-                return;
-            }
+                if (--_imports != 0)
+                {
+                    return;
+                }
 
-            if (OnDotNetFramework)
-            {
-                UnhookResolver();
-            }
-            else
-            {
-                TypeAccelerators.Unregister();
+                if (OnDotNetFramework)
+                {
+                    UnhookResolver();
+                }
+                else
+                {
+                    TypeAccelerators.Unregister();
+                }
             }
         }
 
