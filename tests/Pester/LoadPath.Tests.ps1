@@ -164,9 +164,11 @@ Describe 'A damaged module folder' {
         # A copy of the module under a path with a space, missing the load context.
         $copy = Join-Path -Path $TestDrive -ChildPath 'with space'
         $null = New-Item -ItemType Directory -Path $copy
-        Copy-Item -LiteralPath ([System.IO.Path]::GetDirectoryName($manifest)) -Destination $copy -Recurse
-        $copiedManifest = Join-Path -Path $copy -ChildPath (Join-Path -Path (Split-Path -Path ([System.IO.Path]::GetDirectoryName($manifest)) -Leaf) -ChildPath (Split-Path -Path $manifest -Leaf))
-        $loadContext = Join-Path -Path ([System.IO.Path]::GetDirectoryName($copiedManifest)) -ChildPath 'bin/net8.0/NewApiSync.LoadContext.dll'
+        $moduleFolder = [System.IO.Path]::GetDirectoryName($manifest)
+        Copy-Item -LiteralPath $moduleFolder -Destination $copy -Recurse
+        $copiedFolder = Join-Path -Path $copy -ChildPath (Split-Path -Path $moduleFolder -Leaf)
+        $copiedManifest = Join-Path -Path $copiedFolder -ChildPath (Split-Path -Path $manifest -Leaf)
+        $loadContext = Join-Path -Path $copiedFolder -ChildPath 'bin/net8.0/NewApiSync.LoadContext.dll'
         $saved = Join-Path -Path $TestDrive -ChildPath 'LoadContext.saved'
         Move-Item -LiteralPath $loadContext -Destination $saved
 
