@@ -38,6 +38,8 @@ namespace NewApiSync.LoadContext
         /// <summary>
         /// Answers the default context's requests for the engine and the sandbox from this context. Called by the
         /// cmdlet assembly before it first touches either (its module initializer); calling it again does nothing.
+        /// There is no detaching: the cmdlet assembly stays loaded after Remove-Module, and its metadata still names the
+        /// engine (NewApiSync.PowerShell.Internal.ModuleInitializer says why that matters).
         /// </summary>
         public static void Attach()
         {
@@ -54,22 +56,6 @@ namespace NewApiSync.LoadContext
                 {
                     Default.Resolving += ResolveEntryAssembly;
                     _attached = true;
-                }
-            }
-        }
-
-        /// <summary>
-        /// Stops answering the default context (the last Remove-Module). Assemblies already loaded stay loaded: the
-        /// context is not collectible, and a later import finds them again through <see cref="Attach"/>.
-        /// </summary>
-        public static void Detach()
-        {
-            lock (Gate)
-            {
-                if (_attached)
-                {
-                    Default.Resolving -= ResolveEntryAssembly;
-                    _attached = false;
                 }
             }
         }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
-using System.Threading;
 
 namespace NewApiSync.PowerShell.Internal
 {
@@ -36,7 +35,11 @@ namespace NewApiSync.PowerShell.Internal
     /// </para>
     /// <para>
     /// Remove-Module stops the sandbox the session started (its listener and throwaway folder would otherwise outlive
-    /// the module) and, once no session holds the module, unhooks the resolver.
+    /// the module) and, once no session holds the module, removes the type accelerators (PowerShell 7) or unhooks the
+    /// resolver (5.1). On PowerShell 7 the load context stays attached: this assembly stays loaded in the default
+    /// context, and PowerShell still resolves the engine types its metadata names (a command's OutputType, kept in a
+    /// CommandInfo from before the removal) by name through that context; unanswered, the default context would take
+    /// the netstandard2.0 engine beside this assembly for good, and a later import would meet two engines.
     /// </para>
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
@@ -52,31 +55,54 @@ namespace NewApiSync.PowerShell.Internal
 
         /// <summary>Run by the runtime before any other code of this assembly (see the class remarks).</summary>
         [System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void HookResolverBeforeFirstUse() => HookResolver();
+        internal static void HookResolverBeforeFirstUse()
+        {
+            try
+            {
+                HookResolver();
+            }
+            catch (LoadContextUnavailableException)
+            {
+                // A throw here becomes "The type initializer for '<Module>' threw an exception", the only thing
+                // Import-Module would show, and the runtime repeats it at every later use of this assembly in the
+                // process, even once the file is repaired. OnImport, which runs next, tries again and reports the cause.
+            }
+        }
 
+        // The count and what it guards change under one lock: runspaces import and remove the module concurrently
+        // (ForEach-Object -Parallel), and the last removal must not take the accelerators (or, on 5.1, the resolver)
+        // from a runspace that imported in the meantime.
         public void OnImport()
         {
-            HookResolver();
-            if (Interlocked.Increment(ref _imports) == 1 && !OnDotNetFramework)
+            lock (Gate)
             {
-                TypeAccelerators.Register();
+                HookResolver();
+                if (++_imports == 1 && !OnDotNetFramework)
+                {
+                    TypeAccelerators.Register();
+                }
             }
         }
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
             SandboxSession.StopForModuleRemoval(ModuleSession.Current);
-            if (Interlocked.Decrement(ref _imports) != 0)
+            lock (Gate)
             {
-                return;
-            }
+                if (--_imports != 0)
+                {
+                    return;
+                }
 
-            if (!OnDotNetFramework)
-            {
-                TypeAccelerators.Unregister();
+                if (OnDotNetFramework)
+                {
+                    UnhookResolver();
+                }
+                else
+                {
+                    TypeAccelerators.Unregister();
+                }
             }
-
-            UnhookResolver();
         }
 
         private static void HookResolver()
@@ -94,32 +120,23 @@ namespace NewApiSync.PowerShell.Internal
                 }
                 else
                 {
-                    CallLoadContext("Attach");
+                    AttachLoadContext();
                 }
 
                 _resolverHooked = true;
             }
         }
 
+        /// <summary>Windows PowerShell 5.1 only: PowerShell 7 keeps the load context attached (see the class remarks).</summary>
         private static void UnhookResolver()
         {
             lock (Gate)
             {
-                if (!_resolverHooked)
-                {
-                    return;
-                }
-
-                if (OnDotNetFramework)
+                if (_resolverHooked)
                 {
                     AppDomain.CurrentDomain.AssemblyResolve -= ResolveForModuleAssemblies;
+                    _resolverHooked = false;
                 }
-                else
-                {
-                    CallLoadContext("Detach");
-                }
-
-                _resolverHooked = false;
             }
         }
 
@@ -127,15 +144,46 @@ namespace NewApiSync.PowerShell.Internal
         /// The load context is built for net8.0 (AssemblyLoadContext is not in netstandard2.0), so this build reaches it
         /// by name: one small assembly from bin/net8.0 enters the default context beside this one.
         /// </summary>
-        private static void CallLoadContext(string method)
+        private static void AttachLoadContext()
         {
-            if (_loadContext is null)
+            string path = Path.Combine(Path.GetDirectoryName(BinFolder) ?? BinFolder, "net8.0", "NewApiSync.LoadContext.dll");
+            try
             {
-                string path = Path.Combine(Path.GetDirectoryName(BinFolder) ?? BinFolder, "net8.0", "NewApiSync.LoadContext.dll");
-                _loadContext = Assembly.LoadFrom(path).GetType("NewApiSync.LoadContext.ModuleLoadContext", throwOnError: true)!;
+                _loadContext ??= Assembly.LoadFrom(path).GetType("NewApiSync.LoadContext.ModuleLoadContext", throwOnError: true)!;
+                MethodInfo attach = _loadContext.GetMethod("Attach", BindingFlags.Public | BindingFlags.Static)
+                    ?? throw new MissingMethodException("NewApiSync.LoadContext.ModuleLoadContext", "Attach");
+                attach.Invoke(null, null);
+            }
+            catch (Exception e) when (e is IOException || e is BadImageFormatException || e is TypeLoadException || e is MissingMethodException || e is TargetInvocationException)
+            {
+                // A missing, damaged or foreign file: without its load context the module cannot reach its engine.
+                throw new LoadContextUnavailableException(path, e is TargetInvocationException { InnerException: Exception inner } ? inner : e);
+            }
+        }
+
+        /// <summary>
+        /// Import-Module's error when bin/net8.0/NewApiSync.LoadContext.dll cannot be loaded: names the file and what to
+        /// do, with its own ErrorId (PowerShell takes the record of an exception that carries one).
+        /// </summary>
+        private sealed class LoadContextUnavailableException : FileLoadException, IContainsErrorRecord
+        {
+            public LoadContextUnavailableException(string path, Exception cause)
+                : base(MessageFor(path, cause), path, cause)
+            {
+                ErrorRecord = new ErrorRecord(this, "ModuleLoadContextUnavailable", ErrorCategory.ResourceUnavailable, path)
+                {
+                    ErrorDetails = new ErrorDetails(Message)
+                    {
+                        RecommendedAction = "Install the module again (Install-Module NewApiSync -Force), or copy its whole folder with bin/net8.0, then import it again.",
+                    },
+                };
             }
 
-            _loadContext.GetMethod(method, BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null);
+            public ErrorRecord ErrorRecord { get; }
+
+            private static string MessageFor(string path, Exception cause) => File.Exists(path)
+                ? $"NewApiSync cannot reach its engine: '{path}' is damaged or not the module's own file ({cause.GetType().Name}: {cause.Message.Trim()})."
+                : $"NewApiSync cannot reach its engine: '{path}' is missing.";
         }
 
         private static Assembly? ResolveForModuleAssemblies(object? sender, ResolveEventArgs args)
