@@ -1,5 +1,8 @@
 @{
-    RootModule             = 'bin/netstandard2.0/NewApiSync.PowerShell.dll'
+    # The cmdlets: one netstandard2.0 assembly for both editions (src/NewApiSync.PowerShell/Internal/ModuleInitializer.cs).
+    # A nested module rather than the root module: PowerShell imports a manifest with a binary root module about 15 ms
+    # more slowly (docs/benchmarks.md, Import).
+    NestedModules          = @('bin/netstandard2.0/NewApiSync.PowerShell.dll')
     # The one place the module version lives: MSBuild reads it for every assembly.
     ModuleVersion          = '0.1.0'
     GUID                   = '5f0c7a52-3b8e-4d2a-9a51-6c0e2d7b4f31'

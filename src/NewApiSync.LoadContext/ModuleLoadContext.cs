@@ -7,8 +7,8 @@ namespace NewApiSync.LoadContext
 {
     /// <summary>
     /// The load context of the module's engine on PowerShell 7. The cmdlet assembly (bin/netstandard2.0, the manifest's
-    /// root module) sits in the default context beside PowerShell, because that is where Import-Module loads a binary
-    /// root module; everything it calls lives here instead: NewApiSync.Engine and NewApiSync.Sandbox, and through them
+    /// nested module) sits in the default context beside PowerShell, because that is where Import-Module loads a binary
+    /// module; everything it calls lives here instead: NewApiSync.Engine and NewApiSync.Sandbox, and through them
     /// Polly.Core and System.Threading.RateLimiting, each loaded from this assembly's folder (bin/net8.0). Another
     /// module's versions of those in the default context never meet ours.
     /// <para>

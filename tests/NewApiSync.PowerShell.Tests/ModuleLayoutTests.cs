@@ -55,7 +55,7 @@ namespace NewApiSync.PowerShell.Tests
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "System.Management.Automation.dll")));
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "System.Management.Automation.dll")));
 
-            // One cmdlet assembly, the manifest's root module, for both editions; PowerShell 7 reaches the net8.0 engine
+            // One cmdlet assembly, the manifest's nested module, for both editions; PowerShell 7 reaches the net8.0 engine
             // through the load context beside it. No script loader is left over from the earlier layout.
             Assert.True(File.Exists(Path.Combine(ModuleDir, "bin", "netstandard2.0", "NewApiSync.PowerShell.dll")));
             Assert.False(File.Exists(Path.Combine(ModuleDir, "bin", "net8.0", "NewApiSync.PowerShell.dll")));

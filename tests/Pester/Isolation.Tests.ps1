@@ -54,7 +54,7 @@ $listAssemblies
         @($output | Where-Object { $_ -like 'assembly NewApiSync.Engine * NewApiSync' }) | Should -HaveCount 1
         @($output | Where-Object { $_ -like 'assembly System.Threading.RateLimiting * NewApiSync' }) | Should -HaveCount 1
         @($output | Where-Object { $_ -like 'assembly NewApiSync.Sandbox * NewApiSync' }) | Should -HaveCount 1
-        # Only the cmdlets (the manifest's root module) and the small load context enter the default context.
+        # Only the cmdlets (the manifest's nested module) and the small load context enter the default context.
         @($output | Where-Object { $_ -like 'assembly NewApiSync.* Default' } | ForEach-Object { ($_ -split ' ')[1] } | Sort-Object) |
             Should -Be @('NewApiSync.LoadContext', 'NewApiSync.PowerShell')
     }

@@ -1,5 +1,5 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# How the module loads on PowerShell 7 (the manifest's root module is the netstandard2.0 cmdlet assembly, whose module
+# How the module loads on PowerShell 7 (the manifest's nested module is the netstandard2.0 cmdlet assembly, whose module
 # initializer attaches the load context in bin/net8.0): every way of importing it, a second runspace, completion before
 # any command has run, a damaged module folder, and Remove-Module. Each case runs in a fresh pwsh process, because
 # what matters is what was loaded first; each checks that the engine and its dependencies sit in the "NewApiSync" load

@@ -7,7 +7,7 @@ using System.Reflection;
 namespace NewApiSync.PowerShell.Internal
 {
     /// <summary>
-    /// Import and removal hooks of the module. This assembly is the manifest's root module on both editions (one
+    /// Import and removal hooks of the module. This assembly is the manifest's nested module on both editions (one
     /// netstandard2.0 build in bin/netstandard2.0), so it decides where the engine comes from.
     /// <para>
     /// PowerShell 7: the engine, the sandbox and their dependencies come from bin/net8.0 through a load context of
