@@ -14,7 +14,7 @@ namespace NewApiSync.Benchmarks
     /// JIT), "warm" the median of later imports into fresh runspaces. This process references the engine itself, so
     /// here the cmdlets bind to that copy and the load context is not used. What a user pays is the third figure:
     /// Import-Module timed inside new pwsh processes, the module and the empty one taking turns so that a busy moment
-    /// of the machine falls on both.
+    /// of the machine falls on both, each with its own start-up profile.
     /// </summary>
     internal static class ImportTime
     {
@@ -61,25 +61,49 @@ namespace NewApiSync.Benchmarks
         /// <paramref name="ideal"/>, measured inside each process so the process start is not counted, the two modules
         /// in alternate processes; null when the local tool is not restored.
         /// </summary>
+        /// <remarks>
+        /// pwsh keeps a start-up JIT profile (StartupProfileData-NonInteractive in its cache folder) written by the last
+        /// process to exit and replayed by the next. Sharing one would make each module start from the other's profile,
+        /// so each gets a cache folder of its own, as on a machine that imports the same module every day, and one
+        /// unmeasured run first to write it.
+        /// </remarks>
         private static (double Module, double Ideal)? FreshPwshMedians(string manifest, string ideal, int rounds)
         {
-            var module = new List<double>();
-            var idealSeconds = new List<double>();
-            for (int i = 0; i < rounds; i++)
+            string caches = Path.Combine(Path.GetTempPath(), "nas-import-cache-" + Guid.NewGuid().ToString("N"));
+            string moduleCache = Path.Combine(caches, "module");
+            string idealCache = Path.Combine(caches, "ideal");
+            try
             {
-                if (FreshPwshSeconds(manifest) is not double m || FreshPwshSeconds(ideal) is not double e)
+                if (FreshPwshSeconds(manifest, moduleCache) is null || FreshPwshSeconds(ideal, idealCache) is null)
                 {
                     return null;
                 }
 
-                module.Add(m);
-                idealSeconds.Add(e);
-            }
+                var module = new List<double>();
+                var idealSeconds = new List<double>();
+                for (int i = 0; i < rounds; i++)
+                {
+                    if (FreshPwshSeconds(manifest, moduleCache) is not double m || FreshPwshSeconds(ideal, idealCache) is not double e)
+                    {
+                        return null;
+                    }
 
-            return (Median(module), Median(idealSeconds));
+                    module.Add(m);
+                    idealSeconds.Add(e);
+                }
+
+                return (Median(module), Median(idealSeconds));
+            }
+            finally
+            {
+                if (Directory.Exists(caches))
+                {
+                    Directory.Delete(caches, recursive: true);
+                }
+            }
         }
 
-        private static double? FreshPwshSeconds(string manifest)
+        private static double? FreshPwshSeconds(string manifest, string cacheFolder)
         {
             var start = new ProcessStartInfo("dotnet")
             {
@@ -88,6 +112,7 @@ namespace NewApiSync.Benchmarks
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            start.Environment["XDG_CACHE_HOME"] = cacheFolder;
             foreach (string argument in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", $"$clock = [Diagnostics.Stopwatch]::StartNew(); Import-Module -Name '{manifest}' -ErrorAction Stop; $clock.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)" })
             {
                 start.ArgumentList.Add(argument);
