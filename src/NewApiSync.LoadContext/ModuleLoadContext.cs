@@ -25,7 +25,6 @@ namespace NewApiSync.LoadContext
 
         private static readonly object Gate = new object();
         private static ModuleLoadContext? _instance;
-        private static bool _attached;
 
         private readonly string _binFolder;
 
@@ -50,12 +49,7 @@ namespace NewApiSync.LoadContext
                     string binFolder = Path.GetDirectoryName(typeof(ModuleLoadContext).Assembly.Location)
                         ?? throw new InvalidOperationException("The NewApiSync load context cannot tell which folder it was loaded from.");
                     _instance = new ModuleLoadContext(binFolder);
-                }
-
-                if (!_attached)
-                {
                     Default.Resolving += ResolveEntryAssembly;
-                    _attached = true;
                 }
             }
         }

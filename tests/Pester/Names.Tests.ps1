@@ -1,5 +1,5 @@
 #Requires -Version 7.4
-# Pester 5 tests of issue 15 item 9: one spelling per name, with the earlier spellings kept working.
+# Pester 5 tests of issue 15 item 9: one spelling per name; a renamed parameter keeps its earlier name as an alias.
 # Run: Invoke-Pester ./tests/Pester/Names.Tests.ps1   (after: dotnet build NewApiSync.PS.sln -c Release)
 
 BeforeAll {
